@@ -1,0 +1,134 @@
+"""The cache: every made animation, keyed by what it was made from, so a rebuild costs nothing.
+
+    cache_dir/
+      animations/<key>.<ext>    plain files, written to a temporary name and renamed: never half a file
+      index/                    diskcache (sqlite): a small record per animation, prompts, the generation journal
+
+Keys are hashes of explicit inputs (the image's bytes and the normalised settings), never of paths, dates or
+machine names, so the folder can move to another checkout, runner or user and still be used as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import diskcache
+
+from .errors import CacheError
+from .media import MediaInfo
+
+KEY_LENGTH = 20
+# The first bytes of each kind of file: a record is only trusted if its file still starts like one.
+_SIGNATURES = {"mp4": (4, b"ftyp"), "gif": (0, b"GIF8"), "webp": (8, b"WEBP")}
+
+
+def make_key(payload: dict[str, Any]) -> str:
+    """A short, stable key: the sha256 of the inputs as sorted JSON."""
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:KEY_LENGTH]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One cached animation: its file (relative to the cache), and what the probe said of it when it was made."""
+
+    key: str
+    file: str
+    bytes: int
+    width: int
+    height: int
+    frames: int
+    fps: float
+    created: float
+
+    @property
+    def ext(self) -> str:
+        return self.file.rsplit(".", 1)[-1]
+
+
+class Store:
+    """The cache folder. One instance per build; safe to use from several threads."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.files = root / "animations"
+        try:
+            self.files.mkdir(parents=True, exist_ok=True)
+            self.index = diskcache.Cache(str(root / "index"))
+        except (OSError, diskcache.core.Timeout) as error:
+            raise CacheError(f"the cache folder {root} cannot be used: {error}") from None
+
+    def close(self) -> None:
+        self.index.close()
+
+    # --- animations ------------------------------------------------------------------------------------------
+
+    def path(self, entry: Entry) -> Path:
+        return self.files / entry.file
+
+    def get(self, key: str) -> tuple[Entry | None, str | None]:
+        """The entry for `key` if its file matches its record; a damaged one is dropped and the reason returned."""
+        raw = self.index.get(f"anim/{key}")
+        if raw is None:
+            return None, None
+        entry = Entry(**json.loads(raw))
+        problem = self._damage(entry)
+        if problem:
+            self.index.delete(f"anim/{key}")
+            self.path(entry).unlink(missing_ok=True)
+            return None, problem
+        return entry, None
+
+    def _damage(self, entry: Entry) -> str | None:
+        path = self.path(entry)
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as file:
+                head = file.read(16)
+        except OSError:
+            return f"its file {entry.file} is missing"
+        if size != entry.bytes:
+            return f"its file {entry.file} has {size} bytes, not the {entry.bytes} it was written with"
+        offset, magic = _SIGNATURES[entry.ext]
+        if head[offset : offset + len(magic)] != magic:
+            return f"its file {entry.file} is not a {entry.ext} file"
+        return None
+
+    def temp_path(self, key: str, ext: str) -> Path:
+        """Where to write before `put`: same folder (so the rename is atomic), a name no reader looks for."""
+        return self.files / f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp.{ext}"
+
+    def put(self, key: str, temp: Path, info: MediaInfo) -> Entry:
+        """Move a probed file into place, then record it: a reader never sees a record without its whole file."""
+        ext = temp.name.rsplit(".", 1)[-1]
+        final = self.files / f"{key}.{ext}"
+        os.replace(temp, final)
+        entry = Entry(
+            key=key,
+            file=final.name,
+            bytes=final.stat().st_size,
+            width=info.width,
+            height=info.height,
+            frames=info.frames,
+            fps=info.fps,
+            created=time.time(),
+        )
+        self.index.set(f"anim/{key}", json.dumps(asdict(entry)))
+        return entry
+
+    # --- small texts (prompts) and the journal of paid generations -------------------------------------------
+
+    def get_text(self, namespace: str, key: str) -> str | None:
+        return self.index.get(f"{namespace}/{key}")
+
+    def set_text(self, namespace: str, key: str, value: str) -> None:
+        self.index.set(f"{namespace}/{key}", value)
+
+    def delete_text(self, namespace: str, key: str) -> None:
+        self.index.delete(f"{namespace}/{key}")

@@ -1,0 +1,35 @@
+"""The one exception tree of the package.
+
+    AnimateError                 anything this package reports about one image
+      ImageProblem               the still image cannot be used (missing, unreadable, too large)
+      MediaError                 ffmpeg failed, or an output did not probe as what it should be
+      ProviderError              a provider call failed (message is safe to log: it never holds a key)
+        ProviderAuthError        401/403: no further call is made for the rest of the build
+      CacheError                 the cache folder cannot be read or written
+
+The plugin turns these into warnings naming the page and the image; anything else is a bug and propagates.
+"""
+
+
+class AnimateError(Exception):
+    """Something went wrong with one image; the image stays still and the build goes on."""
+
+
+class ImageProblem(AnimateError):
+    pass
+
+
+class MediaError(AnimateError):
+    pass
+
+
+class ProviderError(AnimateError):
+    pass
+
+
+class ProviderAuthError(ProviderError):
+    pass
+
+
+class CacheError(AnimateError):
+    pass

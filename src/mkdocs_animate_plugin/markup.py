@@ -1,0 +1,64 @@
+"""Find `<img>` start tags in HTML text by position, so that a page can be changed in exactly those places.
+
+A parser's round trip would rewrite the rest of the page (lxml percent-encodes `src` and lower-cases inline SVG's
+`viewBox`), so the pages are read with lxml but edited by splicing the spans found here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_ATTRIBUTE = r"""\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+# Comments and raw-text elements are matched (and passed over) so that an `<img` inside them is not taken for one.
+_TOKENS = re.compile(
+    rf"<!--.*?-->|<(script|style|textarea|title)\b.*?</\1\s*>|(<img\b(?:{_ATTRIBUTE})*\s*/?>)",
+    re.DOTALL | re.IGNORECASE,
+)
+_ATTRIBUTES = re.compile(_ATTRIBUTE)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One `<img>` start tag: where it stands in the text, and its attributes in order (values unescaped)."""
+
+    start: int
+    end: int
+    attrs: dict[str, str]
+
+    def get(self, name: str) -> str | None:
+        return self.attrs.get(name)
+
+
+def img_tags(text: str) -> Iterator[Tag]:
+    """Every `<img>` start tag outside comments and scripts, in document order."""
+    for match in _TOKENS.finditer(text):
+        if match[2]:
+            attrs: dict[str, str] = {}
+            for name, value in _ATTRIBUTES.findall(match[2][4:]):
+                if value[:1] in ("'", '"'):
+                    value = value[1:-1]
+                attrs.setdefault(name.lower(), html.unescape(value))
+            yield Tag(match.start(2), match.end(2), attrs)
+
+
+def start_tag(name: str, attrs: dict[str, str | None]) -> str:
+    """`<name a="b" c>`: values escaped, `None` for an attribute without a value."""
+    parts = [name]
+    for key, value in attrs.items():
+        parts.append(key if value is None else f'{key}="{html.escape(value, quote=True)}"')
+    return "<" + " ".join(parts) + ">"
+
+
+def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Replace the spans (start, end) of `text` with new text; spans must not overlap."""
+    out: list[str] = []
+    position = 0
+    for start, end, replacement in sorted(edits):
+        out.append(text[position:start])
+        out.append(replacement)
+        position = end
+    out.append(text[position:])
+    return "".join(out)

@@ -1,0 +1,223 @@
+"""ffmpeg (the binary imageio-ffmpeg ships, run as a subprocess): encode frames, decode clips, close loops, probe.
+
+Frames travel as RGB uint8 arrays piped to ffmpeg's stdin, so a provider that draws its own frames (the local
+animator) and one that fetches a video file (a remote model) end in the same encoder.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import MediaError
+
+EXTENSIONS = {"video": "mp4", "gif": "gif", "webp": "webp"}
+CODECS = {"video": "h264", "gif": "gif", "webp": "webp_anim"}
+# The encoder settings MEDIA-NOTES.md measured as the best weight for the quality; fixed thread counts and
+# bitexact flags make the same frames give the same bytes on any machine.
+_ENCODE_ARGS = {
+    "video": [
+        "-c:v", "libx264", "-preset", "slow", "-crf", "26", "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-movflags", "+faststart", "-an", "-threads", "2", "-x264-params", "threads=2:sliced-threads=0",
+    ],
+    "gif": [
+        "-filter_complex",
+        "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle",
+        "-loop", "0",
+    ],
+    "webp": ["-c:v", "libwebp_anim", "-lossless", "0", "-quality", "75", "-compression_level", "4", "-loop", "0"],
+}  # fmt: skip
+_MUXERS = {"video": "mp4", "gif": "gif", "webp": "webp"}
+_BITEXACT = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
+
+
+@functools.cache
+def ffmpeg() -> str:
+    """The bundled ffmpeg binary; imported late so that importing the package stays cheap."""
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """What ffmpeg says a file holds, after decoding all of it."""
+
+    codec: str
+    pix_fmt: str
+    width: int
+    height: int
+    fps: float
+    frames: int
+    duration: float
+    has_audio: bool
+
+
+def even_size(width: int, height: int, max_width: int) -> tuple[int, int]:
+    """The animation's size: at most `max_width` wide, never upscaled, even sides (yuv420p needs them)."""
+    out_w = min(max_width, width)
+    out_h = max(2, round(height * out_w / width))
+    return max(2, out_w - out_w % 2), out_h - out_h % 2
+
+
+def _run(args: list[str], what: str, stdin_frames: Iterable[np.ndarray] | None = None) -> str:
+    """Run ffmpeg, feeding frames if given, and return its stderr; a failure becomes a MediaError."""
+    proc = subprocess.Popen(
+        [ffmpeg(), "-hide_banner", "-nostdin" if stdin_frames is None else "-y", *args],
+        stdin=subprocess.PIPE if stdin_frames is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    # stderr is drained on a thread so that a chatty ffmpeg never blocks while frames are written.
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: chunks.append(proc.stderr.read()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    try:
+        if stdin_frames is not None:
+            assert proc.stdin is not None
+            for frame in stdin_frames:
+                proc.stdin.write(np.ascontiguousarray(frame, dtype=np.uint8).tobytes())
+            proc.stdin.close()
+    except BrokenPipeError:
+        pass
+    except BaseException:
+        proc.kill()
+        raise
+    finally:
+        code = proc.wait()
+        reader.join()
+    stderr = b"".join(chunks).decode("utf-8", "replace")
+    if code != 0:
+        last = [line for line in stderr.strip().splitlines() if line.strip()][-3:]
+        raise MediaError(f"ffmpeg failed to {what}: {' / '.join(last) or f'exit code {code}'}")
+    return stderr
+
+
+def encode(frames: Iterable[np.ndarray], size: tuple[int, int], fps: float, output: str, dest: Path) -> MediaInfo:
+    """Encode RGB frames of `size` into `dest` as `output` (video, gif, webp), then probe what was written."""
+    width, height = size
+    args = ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"]
+    args += ["-r", f"{fps:g}", "-i", "-", *_ENCODE_ARGS[output], *_BITEXACT, "-f", _MUXERS[output], str(dest)]
+    _run(args, f"encode {output}", stdin_frames=frames)
+    info = probe(dest)
+    check(info, output, (width, height))
+    return info
+
+
+
+def check(info: MediaInfo, output: str, size: tuple[int, int] | None = None) -> None:
+    """Refuse a file that is not the animation it should be, so that it is never cached or served."""
+    if info.codec != CODECS[output]:
+        raise MediaError(f"expected {CODECS[output]} but the file holds {info.codec}")
+    if info.frames < 2:
+        raise MediaError(f"the animation has {info.frames} frame(s)")
+    if size and (info.width, info.height) != size:
+        raise MediaError(f"expected {size[0]}x{size[1]} but the file is {info.width}x{info.height}")
+    if output == "video" and (info.pix_fmt != "yuv420p" or info.has_audio):
+        raise MediaError(f"the video is {info.pix_fmt}{' with audio' if info.has_audio else ''}, not silent yuv420p")
+
+
+_STREAM = re.compile(r"Stream #0:\d+.*?: Video: (\w+)[^,]*, (\w+)[^,]*(?:\([^)]*\))?[^,]*, (\d+)x(\d+)")
+_FPS = re.compile(r"([\d.]+) (?:fps|tbr)")
+_DURATION = re.compile(r"Duration: (\d+):(\d+):([\d.]+)")
+_FRAMES = re.compile(r"frame=\s*(\d+)")
+
+
+def probe(path: Path) -> MediaInfo:
+    """Decode the whole file (no ffprobe ships with imageio-ffmpeg) and read codec, size, frames and audio.
+
+    A download cut short still opens, so the decoded frame count is checked against the stated duration too.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        raise MediaError(f"{path.name} is missing or empty")
+    stderr = _run(["-i", str(path), "-map", "0:v:0", "-f", "null", "-"], f"read {path.name}")
+    header = stderr.split("Stream mapping:")[0]
+    stream = _STREAM.search(header)
+    if not stream:
+        raise MediaError(f"{path.name} holds no video stream")
+    line = header[stream.start() :].splitlines()[0]
+    fps_match = _FPS.search(line)
+    frames = [int(n) for n in _FRAMES.findall(stderr)]
+    duration_match = _DURATION.search(header)
+    duration = (
+        int(duration_match[1]) * 3600 + int(duration_match[2]) * 60 + float(duration_match[3])
+        if duration_match
+        else 0.0
+    )
+    info = MediaInfo(
+        codec=stream[1],
+        pix_fmt=stream[2],
+        width=int(stream[3]),
+        height=int(stream[4]),
+        fps=float(fps_match[1]) if fps_match else 0.0,
+        frames=frames[-1] if frames else 0,
+        duration=duration,
+        has_audio=" Audio: " in header,
+    )
+    expected = info.duration * info.fps
+    if expected >= 4 and info.frames < 0.9 * expected - 1:
+        raise MediaError(f"{path.name} is cut short: {info.frames} of about {expected:.0f} frames decode")
+    return info
+
+
+def decode(path: Path, size: tuple[int, int], fps: float | None = None) -> Iterator[np.ndarray]:
+    """Frames of a video file, scaled to `size` (and resampled to `fps` if given), as RGB arrays."""
+    import imageio_ffmpeg
+
+    width, height = size
+    vf = f"scale={width}:{height}:flags=lanczos" + (f",fps={fps:g}" if fps else "")
+    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24", output_params=["-vf", vf, "-an"])
+    meta = next(reader)
+    out_w, out_h = meta["size"] if "size" in meta else size
+    try:
+        for raw in reader:
+            yield np.frombuffer(raw, dtype=np.uint8).reshape(out_h, out_w, 3)
+    finally:
+        reader.close()
+
+
+def crossfade_frames(fps: float) -> int:
+    """How many frames the crossfade blends: about 0.6 s, enough to hide the seam without a long double image."""
+    return max(2, round(0.6 * fps))
+
+
+def close_loop(frames: Iterable[np.ndarray], mode: str, fps: float) -> Iterator[np.ndarray]:
+    """Make the last frame lead smoothly into the first.
+
+    `crossfade`: the clip's last K frames are blended into its first K, and the output starts at frame K, so the
+    frame after the last is the one that naturally followed frame K-1. `pingpong`: the clip plays forward, then
+    backward (the turning frames are not repeated). `none`: as it is.
+    """
+    if mode == "none":
+        yield from frames
+        return
+    if mode == "pingpong":
+        kept = list(frames)
+        yield from kept
+        yield from reversed(kept[1:-1])
+        return
+    overlap = crossfade_frames(fps)
+    head: list[np.ndarray] = []
+    tail: list[np.ndarray] = []
+    for frame in frames:
+        if len(head) < overlap:
+            head.append(frame)
+            continue
+        tail.append(frame)
+        if len(tail) > overlap:
+            yield tail.pop(0)
+    if len(tail) < overlap:  # too short to blend: play it as it is
+        yield from head
+        yield from tail
+        return
+    for m in range(overlap):
+        weight = (m + 1) / (overlap + 1)
+        blend = tail[m].astype(np.float32) * (1 - weight) + head[m].astype(np.float32) * weight
+        yield np.clip(blend + 0.5, 0, 255).astype(np.uint8)

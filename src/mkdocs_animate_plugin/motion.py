@@ -1,0 +1,84 @@
+"""The local animator's camera: a slow push toward what matters in the picture, drawn with sub-pixel precision.
+
+Every frame is cut from the still with a fractional box and resampled (Pillow's `resize(box=...)`), so slow motion
+glides instead of stepping a whole pixel at a time, and the box always stays inside the picture: no border.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+# How far the camera pushes in: from 5% to 16% closer than the whole picture. Gentle on purpose.
+ZOOM_NEAR = 1.16
+ZOOM_FAR = 1.05
+
+
+def detail_center(image: Image.Image) -> tuple[float, float]:
+    """Where the eye goes, as fractions of width and height: the centroid of edges and contrast, pulled toward
+    the middle (subjects rarely sit at the very edge, and texture is not a subject)."""
+    small = image.convert("L").resize((64, max(8, round(64 * image.height / image.width))), Image.Resampling.BOX)
+    luma = np.asarray(small, dtype=np.float32) / 255.0
+    edges = np.abs(np.diff(luma, axis=1))[:-1, :] + np.abs(np.diff(luma, axis=0))[:, :-1]
+    height, width = edges.shape
+    ys, xs = np.mgrid[0:height, 0:width]
+    xs = (xs + 1) / (width + 1)
+    ys = (ys + 1) / (height + 1)
+    prior = np.exp(-(((xs - 0.5) / 0.35) ** 2 + ((ys - 0.5) / 0.35) ** 2))
+    weight = edges**2 * prior
+    total = float(weight.sum())
+    if total <= 1e-9:
+        return 0.5, 0.5
+    cx = float((weight * xs).sum() / total)
+    cy = float((weight * ys).sum() / total)
+    # Halfway between the detail and the middle: aim at the subject without cropping the rest away.
+    return 0.5 + (cx - 0.5) * 0.6, 0.5 + (cy - 0.5) * 0.6
+
+
+@dataclass(frozen=True)
+class KenBurns:
+    """A camera path over a still: zoom and centre as functions of a phase in [0, 1]."""
+
+    target: tuple[float, float]  # where the push ends, as fractions of the picture
+    zoom_far: float = ZOOM_FAR
+    zoom_near: float = ZOOM_NEAR
+
+    def box(self, progress: float, sway: float, size: tuple[int, int]) -> tuple[float, float, float, float]:
+        """The source rectangle at `progress` (0 = far, 1 = near), nudged sideways by `sway` in [-1, 1]."""
+        width, height = size
+        zoom = self.zoom_far + (self.zoom_near - self.zoom_far) * progress
+        box_w, box_h = width / zoom, height / zoom
+        cx = 0.5 + (self.target[0] - 0.5) * progress
+        cy = 0.5 + (self.target[1] - 0.5) * progress
+        # A small sideways drift keeps the camera moving while the push turns round.
+        cx += sway * (1 - 1 / self.zoom_far) * 0.35
+        x0 = min(max(cx * width - box_w / 2, 0.0), width - box_w)
+        y0 = min(max(cy * height - box_h / 2, 0.0), height - box_h)
+        return x0, y0, x0 + box_w, y0 + box_h
+
+
+def smoothstep(t: float) -> float:
+    return t * t * (3 - 2 * t)
+
+
+def kenburns_frames(
+    image: Image.Image, size: tuple[int, int], count: int, periodic: bool
+) -> Iterator[np.ndarray]:
+    """`count` frames of `size`. Periodic: out and back on an eased path, the last frame leading into the first
+    (a seamless loop by construction). Otherwise one eased push from far to near."""
+    path = KenBurns(detail_center(image))
+    for index in range(count):
+        if periodic:
+            phase = index / count
+            progress = (1 - math.cos(2 * math.pi * phase)) / 2
+            sway = math.sin(2 * math.pi * phase)
+        else:
+            progress = smoothstep(index / max(1, count - 1))
+            sway = 0.0
+        box = path.box(progress, sway, image.size)
+        frame = image.resize(size, Image.Resampling.BICUBIC, box=box)
+        yield np.asarray(frame)

@@ -1,0 +1,328 @@
+"""The build-time pipeline shared by the plugin and the command:
+
+    page HTML ─► discover ─► image jobs ─► scheduler (cache hit, or provider ─► media ─► cache) ─► rewrite
+
+`plan_page` runs while pages render (it reads headers, hashes files, submits jobs and marks the images);
+`finish_page` runs as each page is written (it waits for that page's jobs and puts the animations in place).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import posixpath
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from mkdocs.plugins import get_plugin_logger
+
+from . import images, media, rewrite
+from .cache import Entry, Store, make_key
+from .config import Settings
+from .discover import KEY_ATTRIBUTE, Candidate, classify, find_images
+from .errors import AnimateError, ImageProblem, ProviderAuthError
+from .markup import img_tags, splice
+from .providers import provider_class
+from .providers.base import AnimationRequest, Clip, Provider
+from .scheduler import Scheduler
+
+log = get_plugin_logger("animate")
+
+ASSET_DIR = "assets/animate"
+VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep their own
+CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one animation: made now, found in the cache, skipped (budget, offline) or failed."""
+
+    status: str  # "new", "cached", "skipped", "failed"
+    entry: Entry | None = None
+    reason: str = ""
+
+
+@dataclass
+class Summary:
+    """The counts of the one line printed at the end of a build."""
+
+    animated: int = 0
+    new: set[str] = field(default_factory=set)
+    cached: set[str] = field(default_factory=set)
+    skipped: Counter = field(default_factory=Counter)
+    failed: int = 0
+    cost_per_clip: float = 0.0
+    paid: bool = False
+
+    def line(self) -> str:
+        text = (
+            f"{self.animated} image(s) animated from {len(self.new) + len(self.cached)} animation(s) "
+            f"({len(self.new)} new, {len(self.cached)} from cache)"
+        )
+        if self.skipped:
+            reasons = ", ".join(f"{reason}: {count}" for reason, count in self.skipped.most_common())
+            text += f"; {sum(self.skipped.values())} left still ({reasons})"
+        text += f"; {self.failed} failed"
+        if self.paid:
+            text += f"; estimated cost of new clips ${len(self.new) * self.cost_per_clip:.2f}"
+        return text
+
+
+Resolver = Callable[[str], Path | None]
+
+
+class Pipeline:
+    """One build: its cache, its provider, its scheduler and its counts."""
+
+    def __init__(self, settings: Settings, *, generate: bool = True) -> None:
+        self.settings = settings
+        # Without `generate` (offline, or `mkdocs serve` showing only what is cached) the provider is never called.
+        self.generate = generate and not settings.offline
+        self.store = Store(settings.cache_dir)
+        self.provider: Provider = provider_class(settings.provider)(settings, self.store)
+        self.identity = self.provider.identity()
+        self.scheduler: Scheduler[Outcome] = Scheduler(settings.concurrency)
+        self.summary = Summary(cost_per_clip=settings.cost_per_clip, paid=self.provider.paid)
+        self._stills: dict[Path, images.StillInfo | ImageProblem] = {}
+        self._hashes: dict[Path, str] = {}
+        self._pages: dict[str, list[str]] = {}  # key -> pages that show it, for warnings
+        self._sources: dict[str, str] = {}  # key -> the image as a page names it
+        self._still_sizes: dict[str, tuple[int, int]] = {}
+        self._warned: set[str] = set()
+        self._copied: set[str] = set()
+        self._new_paid = 0
+        self._over_budget = 0
+        self._auth_failed: str | None = None
+
+    # --- while pages render --------------------------------------------------------------------------------
+
+    def plan_page(self, text: str, page: str, resolve: Resolver, *, content=None) -> str:
+        """Submit a job for each image worth animating in `text` and mark it; the text is otherwise untouched."""
+        try:
+            candidates = find_images(text, content)
+        except ValueError as error:
+            log.warning(f"Couldn't look for images in '{page}': {error}; the page is left as it is")
+            return text
+        edits = []
+        for candidate in candidates:
+            key = self._plan_image(candidate, page, resolve)
+            if key:
+                edits.append(rewrite.mark(candidate.tag, key))
+        return splice(text, edits)
+
+    def skip_page(self, text: str, reason: str) -> None:
+        """Count the images of a page that is left alone as a whole (front matter, include/exclude)."""
+        self.summary.skipped[reason] += sum(1 for _ in img_tags(text))
+
+    def _plan_image(self, candidate: Candidate, page: str, resolve: Resolver) -> str | None:
+        settings = self.settings
+        src = candidate.src
+        for problem in candidate.problems:
+            log.warning(f"Image '{src}' in '{page}': {problem}; the attribute is ignored")
+        reason = "opted out" if candidate.opted_out else classify(src)
+        if reason is None and candidate.in_link and not candidate.opted_in:
+            reason = "inside a link"
+        if reason is None and settings.select == "opt-in" and not candidate.opted_in:
+            reason = "not opted in"
+        if reason:
+            self.summary.skipped[reason] += 1
+            return None
+        path = resolve(src)
+        if path is None or not path.is_file():
+            log.warning(f"Couldn't animate '{src}' in '{page}': no such file in the site")
+            self.summary.skipped["missing"] += 1
+            return None
+        still = self._still(path)
+        if isinstance(still, ImageProblem):
+            log.warning(f"Couldn't animate '{src}' in '{page}': {still}")
+            self.summary.skipped["unreadable"] += 1
+            return None
+        small = still.width < settings.min_width or still.height < settings.min_height
+        if small and not candidate.opted_in:
+            self.summary.skipped["too small"] += 1
+            return None
+        request = self._request(candidate, path, still)
+        key = make_key(
+            {
+                "format": CACHE_FORMAT,
+                "image": request.image_sha256,
+                "provider": self.identity,
+                **{name: getattr(request, name) for name in ("prompt", "duration", "loop", "take", "output")},
+                "size": [request.width, request.height],
+                "fps": request.fps if request.output != "video" else None,
+            }
+        )
+        self._pages.setdefault(key, []).append(page)
+        self._sources.setdefault(key, src)
+        self._still_sizes[key] = (still.width, still.height)
+        self._submit(key, request)
+        return key
+
+    def _still(self, path: Path) -> images.StillInfo | ImageProblem:
+        if path not in self._stills:
+            try:
+                self._stills[path] = images.probe(path)
+            except ImageProblem as problem:
+                self._stills[path] = problem
+        return self._stills[path]
+
+    def _request(self, candidate: Candidate, path: Path, still: images.StillInfo) -> AnimationRequest:
+        settings = self.settings
+        if path not in self._hashes:
+            self._hashes[path] = images.sha256(path)  # once per build, however many pages show the image
+        output = candidate.output or settings.output
+        width, height = media.even_size(still.width, still.height, settings.width)
+        return AnimationRequest(
+            image=path,
+            image_sha256=self._hashes[path],
+            image_width=still.width,
+            image_height=still.height,
+            width=width,
+            height=height,
+            fps=VIDEO_FPS if output == "video" else settings.fps,
+            duration=settings.duration,
+            loop=settings.loop,
+            output=output,
+            take=candidate.take,
+            prompt=candidate.prompt,
+            context=candidate.context,
+        )
+
+    def _submit(self, key: str, request: AnimationRequest) -> None:
+        if self.scheduler.known(key):
+            return
+        entry, damage = self.store.get(key)
+        if damage:
+            log.warning(f"Cached animation {key} was dropped ({damage}); it is made again")
+        if entry:
+            self.scheduler.done(key, Outcome("cached", entry))
+        elif not self.generate:
+            self.scheduler.done(key, Outcome("skipped", reason="not cached (offline)"))
+        elif self.provider.paid and self._new_paid >= self.settings.max_new:
+            self._over_budget += 1
+            self.scheduler.done(key, Outcome("skipped", reason="over max_new"))
+        else:
+            self._new_paid += self.provider.paid
+            self.scheduler.submit(key, lambda: self._produce(key, request))
+
+    async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
+        if self._auth_failed:
+            return Outcome("failed", reason=self._auth_failed)
+        try:
+            clip = await asyncio.wait_for(self.provider.animate(request), self.settings.timeout)
+            entry = await asyncio.to_thread(self._encode, key, request, clip)
+        except ProviderAuthError as error:
+            self._auth_failed = f"{error} (no further provider call is made in this build)"
+            return Outcome("failed", reason=str(error))
+        except AnimateError as error:
+            return Outcome("failed", reason=str(error))
+        except TimeoutError:
+            return Outcome("failed", reason=f"no clip after the timeout of {self.settings.timeout:g} s")
+        return Outcome("new", entry)
+
+    def _encode(self, key: str, request: AnimationRequest, clip: Clip) -> Entry:
+        """Close the loop where the provider did not, encode, probe and store; a failed file never stays."""
+        size = (request.width, request.height)
+        fps = float(request.fps if request.output != "video" or clip.frames is not None else clip.fps)
+        if clip.frames is not None:
+            frames = clip.frames
+        elif clip.path is not None:
+            frames = media.decode(clip.path, size, fps if request.output != "video" else None)
+        else:
+            raise AnimateError(f"the {self.provider.name} provider returned neither frames nor a file")
+        if not clip.loop_closed and request.loop != "none":
+            frames = media.close_loop(frames, "crossfade" if request.loop == "auto" else request.loop, fps)
+        temp = self.store.temp_path(key, media.EXTENSIONS[request.output])
+        try:
+            info = media.encode(frames, size, fps, request.output, temp)
+            return self.store.put(key, temp, info)
+        finally:
+            temp.unlink(missing_ok=True)
+
+    # --- as pages are written ------------------------------------------------------------------------------
+
+    def finish_page(self, text: str, page: str, page_dir: str, site_dir: Path) -> str:
+        """Wait for the page's animations, copy them into the site once, and put them in place of the stills."""
+        edits = []
+        animated_here = False
+        for tag in img_tags(text):
+            key = tag.get(KEY_ATTRIBUTE)
+            future = self.scheduler.known(key) if key else None
+            if future is None:
+                continue
+            outcome = future.result()
+            if outcome.entry is None:
+                self._count_still(key, outcome, page)
+                edits.append(rewrite.unmark(text, tag))
+                continue
+            self._count_animated(key, outcome)
+            self._copy(outcome.entry, site_dir)
+            entry = outcome.entry
+            url = posixpath.relpath(f"{ASSET_DIR}/{entry.file}", page_dir or ".")
+            markup = rewrite.animated(tag, url, entry.ext, (entry.width, entry.height), self._still_sizes.get(key))
+            edits.append((tag.start, tag.end, markup))
+            animated_here = True
+        if not edits:
+            return text
+        text = splice(text, edits)
+        if animated_here:
+            self._write_assets(site_dir)
+            base = posixpath.relpath(ASSET_DIR, page_dir or ".")
+            text = rewrite.add_assets(text, f"{base}/{rewrite.CSS_FILE}", f"{base}/{rewrite.JS_FILE}")
+        return text
+
+    def _count_still(self, key: str, outcome: Outcome, page: str) -> None:
+        if outcome.status == "failed":
+            self.summary.failed += 1
+            if key not in self._warned:
+                self._warned.add(key)
+                others = len(self._pages.get(key, [])) - 1
+                also = f" (and {others} other page(s))" if others > 0 else ""
+                log.warning(f"Couldn't animate '{self._sources.get(key)}' in '{page}'{also}: {outcome.reason}")
+        else:
+            self.summary.skipped[outcome.reason] += 1
+
+    def _count_animated(self, key: str, outcome: Outcome) -> None:
+        self.summary.animated += 1
+        (self.summary.new if outcome.status == "new" else self.summary.cached).add(key)
+
+    def _copy(self, entry: Entry, site_dir: Path) -> None:
+        """Each animation is copied into the site once, however many pages show it."""
+        if entry.key in self._copied:
+            return
+        target = site_dir / ASSET_DIR / entry.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            shutil.copyfile(self.store.path(entry), target)
+        except OSError as error:
+            raise AnimateError(f"couldn't copy {entry.file} into the site: {error}") from None
+        self._copied.add(entry.key)
+
+    def _write_assets(self, site_dir: Path) -> None:
+        if "assets" in self._copied:
+            return
+        folder = site_dir / ASSET_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in (rewrite.CSS_FILE, rewrite.JS_FILE):
+            (folder / name).write_bytes(resources.files("mkdocs_animate_plugin.assets").joinpath(name).read_bytes())
+        self._copied.add("assets")
+
+    # --- at the end ----------------------------------------------------------------------------------------
+
+    def close(self) -> Summary:
+        """Stop the scheduler, release the provider and the cache, and say what happened."""
+        if self._over_budget:
+            log.warning(
+                f"{self._over_budget} image(s) were left still: max_new allows {self.settings.max_new} new paid "
+                "generation(s) per build; the next build makes more"
+            )
+        try:
+            self.scheduler.call(self.provider.aclose())
+        finally:
+            self.scheduler.close()
+            self.store.close()
+        return self.summary

@@ -1,0 +1,103 @@
+"""The MkDocs hooks, and nothing else: they hand pages to the pipeline and turn its problems into MkDocs' terms."""
+
+from __future__ import annotations
+
+import fnmatch
+import posixpath
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from .config import AnimateConfig, Settings
+from .discover import site_path
+from .errors import AnimateError
+from .pipeline import Pipeline
+
+log = get_plugin_logger("animate")
+
+
+class AnimatePlugin(BasePlugin[AnimateConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.pipeline: Pipeline | None = None
+        self.files_by_url: dict[str, str] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> None:
+        self._close()
+        if not self.config.enabled:
+            return
+        settings = Settings.from_config(self.config, config.config_file_path)
+        generate = not (self.serving and self.config.serve == "cache")
+        try:
+            self.pipeline = Pipeline(settings, generate=generate)
+        except AnimateError as error:
+            raise PluginError(f"Plugin 'animate': {error}") from None
+        self.site_prefix = urlsplit(config.site_url or "").path or "/"
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> None:
+        if self.pipeline:
+            # Images are found by the URL a page uses, which is where MkDocs writes the file.
+            self.files_by_url = {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path}
+
+    # Late, so that other plugins have added or changed their images first.
+    @event_priority(-50)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if not self.pipeline:
+            return html
+        source = page.file.src_uri
+        if page.meta.get("animate") is False:
+            self.pipeline.skip_page(html, "page opted out")
+            return html
+        if self._excluded(source):
+            self.pipeline.skip_page(html, "page excluded")
+            return html
+        page_dir = posixpath.dirname(page.file.dest_uri)
+
+        def resolve(src: str) -> Path | None:
+            path = site_path(src, page_dir, self.site_prefix)
+            found = self.files_by_url.get(path) if path else None
+            return Path(found) if found else None
+
+        return self.pipeline.plan_page(html, source, resolve)
+
+    @event_priority(-50)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if not self.pipeline:
+            return output
+        page_dir = posixpath.dirname(page.file.dest_uri)
+        try:
+            return self.pipeline.finish_page(output, page.file.src_uri, page_dir, Path(config.site_dir))
+        except AnimateError as error:
+            raise PluginError(f"Plugin 'animate': {error}") from None
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.pipeline:
+            summary = self._close()
+            if summary:
+                log.info(summary.line())
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close()
+
+    def on_shutdown(self) -> None:
+        self._close()
+
+    def _excluded(self, source: str) -> bool:
+        """`include` and `exclude` are glob patterns of page source paths (`*` crosses folders)."""
+        if self.config.include and not any(fnmatch.fnmatch(source, glob) for glob in self.config.include):
+            return True
+        return any(fnmatch.fnmatch(source, glob) for glob in self.config.exclude)
+
+    def _close(self):
+        pipeline, self.pipeline = self.pipeline, None
+        return pipeline.close() if pipeline else None

@@ -1,0 +1,89 @@
+"""What a provider is given and what it gives back.
+
+A provider's one job: make a clip from a still image. It knows nothing of HTML, pages or the cache's layout;
+the pipeline closes the loop (where the provider did not), encodes the web animation and caches it.
+
+    class MyProvider(Provider):
+        name = "mine"
+        paid = True                      # counts against max_new and the cost estimate
+
+        def __init__(self, settings, store): ...
+        def identity(self) -> dict:      # what, beside the request, changes the clip (models, version)
+            return {"name": self.name, "version": 1}
+        async def animate(self, request) -> Clip:
+            ...                          # return Clip(path=downloaded_mp4, fps=24) or Clip(frames=..., ...)
+        async def aclose(self) -> None: ...
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..cache import Store
+    from ..config import Settings
+
+
+@dataclass(frozen=True)
+class AnimationRequest:
+    """One still image to animate, with the settings that apply to it."""
+
+    image: Path
+    image_sha256: str
+    image_width: int  # the still's real size, as a browser shows it
+    image_height: int
+    width: int  # the animation's size: at most `width` wide, even sides, never upscaled
+    height: int
+    fps: int  # the rate a provider that draws its own frames should draw at
+    duration: int
+    loop: str
+    output: str
+    take: int = 1
+    prompt: str | None = None  # data-animate-prompt: no vision model call
+    context: str = field(default="", compare=False)  # alt, caption, nearby text: a hint for the vision model
+
+
+@dataclass
+class Clip:
+    """A provider's result: either frames it drew (RGB uint8, the request's size) or a video file it fetched."""
+
+    fps: float
+    frames: Iterator[np.ndarray] | None = None
+    count: int = 0
+    path: Path | None = None
+    # True when the motion already loops (a periodic camera path, or the model's end frame): nothing to close.
+    loop_closed: bool = False
+
+
+class Provider(ABC):
+    """The provider interface: `animate` plus `aclose`, an async context manager."""
+
+    name: str = "?"
+    paid: bool = False
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+
+    @abstractmethod
+    def identity(self) -> dict[str, Any]:
+        """Everything besides the request that changes the result; it enters the cache key."""
+
+    @abstractmethod
+    async def animate(self, request: AnimationRequest) -> Clip:
+        """Make the clip, raising `ProviderError` (or another `AnimateError`) when it cannot."""
+
+    async def aclose(self) -> None:
+        """Release connections; called once when the build ends."""
+
+    async def __aenter__(self) -> Provider:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()

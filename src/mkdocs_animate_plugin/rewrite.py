@@ -1,0 +1,86 @@
+"""Put each animation where its still image stood. Pure functions of text: no files, no network, no cache.
+
+    video:     <video autoplay loop muted playsinline poster=STILL ...><source src=MP4 type=video/mp4><img STILL></video>
+    gif/webp:  <picture><source srcset=STILL media="(prefers-reduced-motion: reduce)"><img src=ANIMATION ...></picture>
+"""
+
+from __future__ import annotations
+
+import re
+
+from .discover import KEY_ATTRIBUTE
+from .markup import Tag, start_tag
+
+CSS_FILE = "animate.css"
+JS_FILE = "animate.js"
+MIME = {"mp4": "video/mp4", "gif": "image/gif", "webp": "image/webp"}
+# What moves from the still <img> to the <video>: the rest stays on the fallback <img> inside it.
+_VIDEO_TAKES = ("id", "title", "style", "width", "height")
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+
+
+def mark(tag: Tag, key: str) -> tuple[int, int, str]:
+    """An edit that tags an image with its animation key, so the finished page can find it again."""
+    return tag.start + 4, tag.start + 4, f' {KEY_ATTRIBUTE}="{key}"'
+
+
+def unmark(text: str, tag: Tag) -> tuple[int, int, str]:
+    """The edit that gives back the original tag, exactly as it was before `mark`."""
+    original = text[tag.start : tag.end].replace(f' {KEY_ATTRIBUTE}="{tag.get(KEY_ATTRIBUTE)}"', "", 1)
+    return tag.start, tag.end, original
+
+
+def animated(
+    tag: Tag, animation_url: str, ext: str, size: tuple[int, int], still_size: tuple[int, int] | None = None
+) -> str:
+    """The markup that replaces `tag`. `size` is the animation's; the page keeps the still's declared size, or
+    gets the still's real size, so that the layout does not move while the animation loads."""
+    attrs: dict[str, str | None] = {k: v for k, v in tag.attrs.items() if k != KEY_ATTRIBUTE}
+    if "width" not in attrs and "height" not in attrs and still_size:
+        attrs["width"], attrs["height"] = str(still_size[0]), str(still_size[1])
+    classes = " ".join(["animate", *(attrs.get("class") or "").split()])
+    if ext != "mp4":
+        picture = start_tag("picture", {"class": "animate animate-picture"})
+        still = attrs.get("srcset") or attrs.get("src") or ""
+        source = start_tag("source", {"srcset": still, "media": "(prefers-reduced-motion: reduce)"})
+        attrs.pop("srcset", None)
+        attrs.pop("sizes", None)
+        attrs["src"] = animation_url
+        attrs["class"] = classes
+        attrs["tabindex"] = "0"
+        return f"{picture}{source}{start_tag('img', attrs)}</picture>"
+    video: dict[str, str | None] = {"class": classes}
+    for name in _VIDEO_TAKES:
+        if name in attrs:
+            video[name] = attrs[name]
+    attrs.pop("id", None)
+    alt = attrs.get("alt") or ""
+    if alt:
+        video["aria-label"] = alt
+    video.update(
+        {
+            "poster": attrs.get("src") or "",
+            "autoplay": None,
+            "loop": None,
+            "muted": None,
+            "playsinline": None,
+            "preload": "metadata",
+            "tabindex": "0",
+            "data-animate-size": f"{size[0]}x{size[1]}",
+        }
+    )
+    source = start_tag("source", {"src": animation_url, "type": MIME[ext]})
+    return f"{start_tag('video', video)}{source}{start_tag('img', attrs)}</video>"
+
+
+def add_assets(text: str, css_url: str, js_url: str) -> str:
+    """Link the pause/reduced-motion style and script, once per page: in <head> and at the end of <body>."""
+    if css_url in text:
+        return text
+    link = f'<link rel="stylesheet" href="{css_url}">'
+    script = f'<script src="{js_url}" defer></script>'
+    heads = list(_HEAD_END.finditer(text))
+    text = text[: heads[0].start()] + link + text[heads[0].start() :] if heads else link + text
+    bodies = list(_BODY_END.finditer(text))
+    return text[: bodies[-1].start()] + script + text[bodies[-1].start() :] if bodies else text + script

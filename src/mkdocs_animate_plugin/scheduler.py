@@ -1,0 +1,78 @@
+"""One site-wide queue: identical work is done once, at most `concurrency` jobs run at a time, and pages wait only
+for their own images.
+
+MkDocs renders every page's content before it writes any page, so jobs are submitted while pages render and
+collected when they are written. The jobs are coroutines on an event loop in a thread of its own (the network
+providers are async; the local one hands its drawing to worker threads).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import threading
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Scheduler(Generic[T]):
+    def __init__(self, concurrency: int) -> None:
+        self.concurrency = concurrency
+        self._futures: dict[str, concurrent.futures.Future[T]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    def _start(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+            self._slots = asyncio.Semaphore(self.concurrency)
+            self._thread = threading.Thread(target=self._loop.run_forever, name="animate-scheduler", daemon=True)
+            self._thread.start()
+        return self._loop
+
+    def known(self, key: str) -> concurrent.futures.Future[T] | None:
+        return self._futures.get(key)
+
+    def done(self, key: str, value: T) -> concurrent.futures.Future[T]:
+        """Record a result that needed no work (a cache hit, a skip) under `key`."""
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        future.set_result(value)
+        self._futures[key] = future
+        return future
+
+    def submit(self, key: str, job: Callable[[], Awaitable[T]]) -> concurrent.futures.Future[T]:
+        """Run `job` once per key, in one of the `concurrency` slots; the same key returns the same future."""
+        if key in self._futures:
+            return self._futures[key]
+        loop = self._start()
+
+        async def run() -> T:
+            assert self._slots is not None
+            async with self._slots:
+                return await job()
+
+        future = asyncio.run_coroutine_threadsafe(run(), loop)
+        self._futures[key] = future
+        return future
+
+    def call(self, coroutine: Awaitable[T]) -> T:
+        """Run one coroutine on the scheduler's loop and wait for it (for clean-up on that loop)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._start()).result()  # type: ignore[arg-type]
+
+    def pending(self) -> int:
+        return sum(not future.done() for future in self._futures.values())
+
+    def close(self) -> None:
+        """Cancel what has not run (an interrupted build) and stop the loop's thread."""
+        for future in self._futures.values():
+            future.cancel()
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            assert self._thread is not None
+            self._thread.join(timeout=30)
+            if not self._loop.is_running():
+                self._loop.close()
+            self._loop = None
