@@ -22,6 +22,7 @@ KEY_ATTRIBUTE = "data-animate-key"
 _FALSE = ("false", "no", "off", "0")
 _SPACE = re.compile(r"\s+")
 CONTEXT_CHARS = 600
+_BLOCKS = ("p", "li", "td", "th", "dd", "blockquote", "div", "section", "article", "main", "body")
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,20 @@ def _context(img: etree._Element) -> tuple[str, bool]:
     """The words around an image, and whether it sits inside a link."""
     parts = [img.get("alt") or "", img.get("title") or ""]
     in_link = False
-    block = img
+    block = None
     for ancestor in img.iterancestors():
         if ancestor.tag == "a" and ancestor.get("href"):
             in_link = True
         if ancestor.tag == "figure":
             parts.append(_text(ancestor.find(".//figcaption")))
-        if ancestor.tag in ("p", "figure", "div", "li", "td", "section", "article", "body"):
+            block = ancestor  # the figure, not the paragraph inside it, stands among the page's paragraphs
+        elif block is None and ancestor.tag in _BLOCKS:
             block = ancestor
-            break
-    parts.append(_text(block) if block is not img else "")
-    for sibling in (block.getprevious(), block.getnext()):
-        if sibling is not None and sibling.tag == "p":
-            parts.append(_text(sibling))
+    if block is not None and block.tag not in ("body", "article", "main"):
+        parts.append(_text(block))
+        for sibling in (block.getprevious(), block.getnext()):
+            if sibling is not None and sibling.tag == "p":
+                parts.append(_text(sibling))
     seen: list[str] = []
     for part in parts:
         if part and part not in seen:

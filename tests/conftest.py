@@ -1,0 +1,165 @@
+"""Real MkDocs builds of small sites made in a temporary folder, with small clips (160 px, 1 s) to stay fast."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from PIL import Image, ImageDraw
+
+REPO = Path(__file__).resolve().parent.parent
+PHOTOS = REPO / "example_site" / "docs" / "img"
+FAST = {"width": 160, "duration": 1, "min_width": 100, "min_height": 80}
+
+
+def picture(width: int = 320, height: int = 240, seed: int = 1) -> Image.Image:
+    """A picture with a subject and a background: smooth sky, ground, a disc and some detail, fixed by `seed`."""
+    rng = np.random.default_rng(seed)
+    ys, xs = np.mgrid[0:height, 0:width]
+    sky = np.stack([80 + 100 * ys / height, 140 + 60 * ys / height, 230 - 40 * ys / height], axis=-1)
+    ground = ys > height * 0.65
+    sky[ground] = [70, 140, 60]
+    noise = rng.normal(0, 6, (height, width, 1))
+    image = Image.fromarray(np.clip(sky + noise, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(image)
+    cx, cy, r = width * (0.3 + 0.4 * rng.random()), height * 0.5, min(width, height) * 0.18
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(240, 200, 40), outline=(90, 50, 10), width=3)
+    for _ in range(12):
+        x, y = rng.integers(0, width), rng.integers(int(height * 0.66), height)
+        draw.line((x, y, x + rng.integers(-6, 6), y - rng.integers(8, 30)), fill=(30, 90, 30), width=2)
+    return image
+
+
+@dataclass
+class Built:
+    site: Path
+    warnings: list[str] = field(default_factory=list)
+    infos: list[str] = field(default_factory=list)
+
+    def html(self, page: str) -> str:
+        return (self.site / page).read_text(encoding="utf-8")
+
+    @property
+    def summary(self) -> str:
+        return next(line for line in self.infos if "image(s) animated" in line)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class Site:
+    root: Path
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cache" / "plugin" / "animate"
+
+    def page(self, path: str, text: str) -> Site:
+        target = self.docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return self
+
+    def image(self, path: str, image: Image.Image | bytes | Path, **save: object) -> Path:
+        target = self.docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(image, Path):
+            target.write_bytes(image.read_bytes())
+        elif isinstance(image, bytes):
+            target.write_bytes(image)
+        else:
+            image.save(target, **save)
+        return target
+
+    def configure(self, **options: object) -> Site:
+        config = yaml.safe_load((self.root / "mkdocs.yml").read_text())
+        plugin = config["plugins"][0]["animate"]
+        plugin.update(options)
+        (self.root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+        return self
+
+    def set(self, **mkdocs_options: object) -> Site:
+        config = yaml.safe_load((self.root / "mkdocs.yml").read_text())
+        config.update(mkdocs_options)
+        (self.root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+        return self
+
+    def build(self, strict: bool = False, command: str = "build") -> Built:
+        """A real in-process `mkdocs build`, with MkDocs' log records collected."""
+        handler = _Collect()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        level = logger.level
+        logger.setLevel(logging.INFO)
+        try:
+            config = load_config(str(self.root / "mkdocs.yml"), strict=strict)
+            config.plugins.on_startup(command=command, dirty=False)
+            try:
+                build(config)
+            finally:
+                config.plugins.on_shutdown()
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        records = handler.records
+        return Built(
+            site=Path(config.site_dir),
+            warnings=[r.getMessage() for r in records if r.levelno >= logging.WARNING],
+            infos=[r.getMessage() for r in records if r.levelno == logging.INFO],
+        )
+
+    def run(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        """`mkdocs ARGS` as a separate process, as a user or CI runs it."""
+        return subprocess.run(
+            [sys.executable, "-m", "mkdocs", *args, "-f", str(self.root / "mkdocs.yml")],
+            capture_output=True, text=True, env=env, timeout=600,
+        )  # fmt: skip
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Site:
+    """An empty site with the plugin on, set for small fast clips; add pages and images, then build."""
+    config = {
+        "site_name": "Test",
+        "docs_dir": "docs",
+        "markdown_extensions": ["attr_list", "md_in_html"],
+        "plugins": [{"animate": {"provider": "local", **FAST}}],
+    }
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    (tmp_path / "docs").mkdir()
+    return Site(tmp_path)
+
+
+@pytest.fixture
+def provider_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the local provider's real calls (a spy: each call still runs the real animator)."""
+    from mkdocs_animate_plugin.providers.local import LocalProvider
+
+    calls: list[str] = []
+    real = LocalProvider.animate
+
+    async def counting(self, request):
+        calls.append(request.image.name)
+        return await real(self, request)
+
+    monkeypatch.setattr(LocalProvider, "animate", counting)
+    return calls

@@ -1,0 +1,154 @@
+"""Real ffmpeg: what the encoder writes is what the probe says, loops close, and bad files are refused."""
+
+from __future__ import annotations
+
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from mkdocs_animate_plugin import images, media, motion
+from mkdocs_animate_plugin.errors import ImageProblem, MediaError
+
+from .conftest import PHOTOS
+
+
+def read_frames(path: Path) -> list[np.ndarray]:
+    info = media.probe(path)
+    return list(media.decode(path, (info.width, info.height)))
+
+
+def jump_and_steps(frames: list[np.ndarray]) -> tuple[float, float]:
+    """The mean absolute difference at the loop point (last frame to first), and the median one inside the clip."""
+    diff = [np.abs(frames[i + 1].astype(np.int16) - frames[i]).mean() for i in range(len(frames) - 1)]
+    return float(np.abs(frames[0].astype(np.int16) - frames[-1]).mean()), float(np.median(diff))
+
+
+@pytest.fixture(scope="module")
+def rocket() -> Image.Image:
+    return images.load(PHOTOS / "rocket.jpg", 200)
+
+
+@pytest.mark.parametrize("output", ["video", "gif", "webp"])
+def test_each_output_is_what_the_probe_says(tmp_path, rocket, output):
+    frames = motion.kenburns_frames(rocket, (160, 106), 12, periodic=True)
+    dest = tmp_path / f"out.{media.EXTENSIONS[output]}"
+    info = media.encode(frames, (160, 106), 12, output, dest)
+    assert (info.codec, info.width, info.height, info.frames) == (media.CODECS[output], 160, 106, 12)
+    assert not info.has_audio
+    if output == "video":
+        assert info.pix_fmt == "yuv420p"
+        head = dest.read_bytes()
+        assert head.index(b"moov") < head.index(b"mdat"), "+faststart puts the index first"
+    if output == "gif":
+        assert b"NETSCAPE2.0\x03\x01\x00\x00" in dest.read_bytes(), "loops forever"
+    if output == "webp":
+        with Image.open(dest) as im:
+            assert im.is_animated and im.n_frames == 12 and im.info.get("loop") == 0
+
+
+def test_same_frames_give_the_same_bytes(tmp_path, rocket):
+    for name in ("a.mp4", "b.mp4"):
+        media.encode(motion.kenburns_frames(rocket, (160, 106), 24, True), (160, 106), 24, "video", tmp_path / name)
+    assert (tmp_path / "a.mp4").read_bytes() == (tmp_path / "b.mp4").read_bytes()
+
+
+@pytest.mark.parametrize("loop", ["periodic", "crossfade", "pingpong"])
+def test_loop_point_is_no_bigger_than_a_step(rocket, loop):
+    count = 48
+    if loop == "periodic":
+        frames = list(motion.kenburns_frames(rocket, (160, 106), count, periodic=True))
+    else:
+        drawn = motion.kenburns_frames(rocket, (160, 106), count + media.crossfade_frames(24), periodic=False)
+        frames = list(media.close_loop(drawn, loop, 24))
+    jump, step = jump_and_steps(frames)
+    assert step > 0.05, "the picture moves"
+    assert jump <= 2.0 * step, (jump, step)
+    # 'none' would jump: the measure can tell a seam from a loop.
+    straight = list(motion.kenburns_frames(rocket, (160, 106), count, periodic=False))
+    assert jump_and_steps(straight)[0] > 5 * jump_and_steps(straight)[1]
+
+
+def test_motion_is_smooth_and_never_shows_a_border(rocket):
+    frames = list(motion.kenburns_frames(rocket, (160, 106), 48, periodic=True))
+    steps = [np.abs(frames[i + 1].astype(np.int16) - frames[i]).mean() for i in range(len(frames) - 1)]
+    assert min(steps) > 0, "no repeated frames"
+    # Smooth: neighbouring steps change gradually (no 0, 1, 0, 1 pixel judder).
+    ratios = [max(a, b) / min(a, b) for a, b in zip(steps, steps[1:])]
+    assert max(ratios) < 1.6, max(ratios)
+    for frame in frames:
+        edges = np.concatenate([frame[0], frame[-1], frame[:, 0], frame[:, -1]])
+        assert edges.mean() > 20, "no black border"
+
+
+def test_sizes_are_even_and_never_upscaled():
+    assert media.even_size(451, 300, 640) == (450, 300)
+    assert media.even_size(640, 427, 640) == (640, 426)
+    assert media.even_size(4000, 3000, 640) == (640, 480)
+    assert media.even_size(101, 77, 640) == (100, 76)
+
+
+def test_bad_files_are_refused(tmp_path, rocket):
+    good = tmp_path / "good.mp4"
+    media.encode(motion.kenburns_frames(rocket, (160, 106), 96, True), (160, 106), 24, "video", good)
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    page = tmp_path / "page.mp4"
+    page.write_bytes(b"<html><body>Access denied</body></html>")
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    for bad in (cut, page, empty, tmp_path / "missing.mp4"):
+        with pytest.raises(MediaError):
+            media.probe(bad)
+    with pytest.raises(MediaError, match="expected gif"):
+        media.check(media.probe(good), "gif")
+
+
+def test_large_photo_is_decoded_reduced(tmp_path):
+    big = tmp_path / "big.jpg"
+    Image.fromarray(np.random.default_rng(1).integers(0, 255, (3000, 4000, 3), dtype=np.uint8)).save(big, quality=80)
+    tracemalloc.start()
+    image = images.load(big, 704)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert image.size == (704, 528)
+    # A full decode is 36 MB of RGB; the JPEG draft decodes at 1/4 scale.
+    assert peak < 12_000_000, peak
+    assert images.probe(big) == images.StillInfo(4000, 3000, "JPEG")
+
+
+def test_exif_rotation_is_what_the_browser_shows(tmp_path):
+    path = tmp_path / "turned.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (400, 300), (200, 100, 50)).save(path, exif=exif)
+    assert images.probe(path) == images.StillInfo(300, 400, "JPEG")
+    assert images.load(path, 640).size == (300, 400)
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "I;16", "CMYK", "L", "1"])
+def test_every_pixel_mode_becomes_rgb(tmp_path, mode):
+    base = Image.new("RGB", (64, 48), (10, 200, 30))
+    converted = base.convert(mode) if mode != "I;16" else Image.new("I;16", (64, 48), 30000)
+    path = tmp_path / ("x.tiff" if mode in ("CMYK", "I;16") else "x.png")
+    converted.save(path)
+    image = images.load(path, 640)
+    assert image.mode == "RGB" and image.size == (64, 48)
+
+
+def test_gif_and_tiff_and_bmp_are_read(tmp_path, rocket):
+    frames = [rocket.convert("P"), rocket.rotate(5).convert("P")]
+    frames[0].save(tmp_path / "a.gif", save_all=True, append_images=frames[1:])
+    rocket.save(tmp_path / "a.tiff")
+    rocket.save(tmp_path / "a.bmp")
+    for name, fmt in (("a.gif", "GIF"), ("a.tiff", "TIFF"), ("a.bmp", "BMP")):
+        assert images.probe(tmp_path / name).format == fmt
+        assert images.load(tmp_path / name, 640).size == rocket.size
+
+
+def test_unsupported_format_is_named(tmp_path):
+    Image.new("RGB", (32, 32)).save(tmp_path / "icon.ico")
+    with pytest.raises(ImageProblem, match="ICO images are not animated"):
+        images.probe(tmp_path / "icon.ico")
