@@ -163,3 +163,23 @@ def provider_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(LocalProvider, "animate", counting)
     return calls
+
+
+@pytest.fixture
+def standin(tmp_path_factory: pytest.TempPathFactory):
+    """The stand-in AI/ML API on 127.0.0.1 (tests/standin.py)."""
+    from .standin import StandIn
+
+    server = StandIn(tmp_path_factory.mktemp("standin")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def paid_site(site: Site, standin, monkeypatch: pytest.MonkeyPatch) -> Site:
+    """A site set to the aimlapi provider, pointed at the stand-in, with the key in the environment."""
+    from .standin import KEY
+
+    site.configure(provider="aimlapi", base_url=standin.base_url, duration=5)
+    monkeypatch.setenv("AIMLAPI_API_KEY", KEY)
+    return site

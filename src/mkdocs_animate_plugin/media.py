@@ -169,18 +169,22 @@ def probe(path: Path) -> MediaInfo:
 
 def decode(path: Path, size: tuple[int, int], fps: float | None = None) -> Iterator[np.ndarray]:
     """Frames of a video file, scaled to `size` (and resampled to `fps` if given), as RGB arrays."""
-    import imageio_ffmpeg
-
     width, height = size
-    vf = f"scale={width}:{height}:flags=lanczos" + (f",fps={fps:g}" if fps else "")
-    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24", output_params=["-vf", vf, "-an"])
-    meta = next(reader)
-    out_w, out_h = meta["size"] if "size" in meta else size
+    vf = f"scale={width}:{height}:flags=lanczos,setsar=1" + (f",fps={fps:g}" if fps else "")
+    proc = subprocess.Popen(
+        [ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path), "-map", "0:v:0",
+         "-vf", vf, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    frame_bytes = width * height * 3
     try:
-        for raw in reader:
-            yield np.frombuffer(raw, dtype=np.uint8).reshape(out_h, out_w, 3)
+        while len(raw := proc.stdout.read(frame_bytes)) == frame_bytes:
+            yield np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 3)
     finally:
-        reader.close()
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
 
 
 def crossfade_frames(fps: float) -> int:

@@ -43,6 +43,7 @@ class Outcome:
     status: str  # "new", "cached", "skipped", "failed"
     entry: Entry | None = None
     reason: str = ""
+    quiet: bool = False  # a failure already reported once (all calls stopped after a refused key)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Summary:
     failed: int = 0
     cost_per_clip: float = 0.0
     paid: bool = False
+    paid_clips: int = 0  # new paid generations started
 
     def line(self) -> str:
         text = (
@@ -67,7 +69,7 @@ class Summary:
             text += f"; {sum(self.skipped.values())} left still ({reasons})"
         text += f"; {self.failed} failed"
         if self.paid:
-            text += f"; estimated cost of new clips ${len(self.new) * self.cost_per_clip:.2f}"
+            text += f"; {self.paid_clips} new paid clip(s), estimated cost ${self.paid_clips * self.cost_per_clip:.2f}"
         return text
 
 
@@ -83,6 +85,8 @@ class Pipeline:
         self.generate = generate and not settings.offline
         self.store = Store(settings.cache_dir)
         self.provider: Provider = provider_class(settings.provider)(settings, self.store)
+        if self.generate:
+            self.provider.ready()
         self.identity = self.provider.identity()
         self.scheduler: Scheduler[Outcome] = Scheduler(settings.concurrency)
         self.summary = Summary(cost_per_clip=settings.cost_per_clip, paid=self.provider.paid)
@@ -93,7 +97,7 @@ class Pipeline:
         self._still_sizes: dict[str, tuple[int, int]] = {}
         self._warned: set[str] = set()
         self._copied: set[str] = set()
-        self._new_paid = 0
+        self._paid: set[str] = set()  # the paid generations this build starts
         self._over_budget = 0
         self._auth_failed: str | None = None
 
@@ -201,22 +205,26 @@ class Pipeline:
             self.scheduler.done(key, Outcome("cached", entry))
         elif not self.generate:
             self.scheduler.done(key, Outcome("skipped", reason="not cached (offline)"))
-        elif self.provider.paid and self._new_paid >= self.settings.max_new:
-            self._over_budget += 1
-            self.scheduler.done(key, Outcome("skipped", reason="over max_new"))
         else:
-            self._new_paid += self.provider.paid
+            paid = self.provider.needs_payment(request)
+            if paid and paid not in self._paid and len(self._paid) >= self.settings.max_new:
+                self._over_budget += 1
+                self.scheduler.done(key, Outcome("skipped", reason="over max_new"))
+                return
+            if paid:
+                self._paid.add(paid)
             self.scheduler.submit(key, lambda: self._produce(key, request))
 
     async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
         if self._auth_failed:
-            return Outcome("failed", reason=self._auth_failed)
+            return Outcome("failed", reason=self._auth_failed, quiet=True)
         try:
             clip = await asyncio.wait_for(self.provider.animate(request), self.settings.timeout)
             entry = await asyncio.to_thread(self._encode, key, request, clip)
         except ProviderAuthError as error:
-            self._auth_failed = f"{error} (no further provider call is made in this build)"
-            return Outcome("failed", reason=str(error))
+            quiet = self._auth_failed is not None
+            self._auth_failed = f"{error}; no further provider call is made in this build"
+            return Outcome("failed", reason=self._auth_failed, quiet=quiet)
         except AnimateError as error:
             return Outcome("failed", reason=str(error))
         except TimeoutError:
@@ -277,7 +285,7 @@ class Pipeline:
     def _count_still(self, key: str, outcome: Outcome, page: str) -> None:
         if outcome.status == "failed":
             self.summary.failed += 1
-            if key not in self._warned:
+            if key not in self._warned and not outcome.quiet:
                 self._warned.add(key)
                 others = len(self._pages.get(key, [])) - 1
                 also = f" (and {others} other page(s))" if others > 0 else ""
@@ -315,6 +323,7 @@ class Pipeline:
 
     def close(self) -> Summary:
         """Stop the scheduler, release the provider and the cache, and say what happened."""
+        self.summary.paid_clips = self.provider.submitted
         if self._over_budget:
             log.warning(
                 f"{self._over_budget} image(s) were left still: max_new allows {self.settings.max_new} new paid "

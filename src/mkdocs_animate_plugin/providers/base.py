@@ -66,6 +66,7 @@ class Provider(ABC):
 
     name: str = "?"
     paid: bool = False
+    submitted: int = 0  # new paid generations started in this build, for the cost in the summary
 
     def __init__(self, settings: Settings, store: Store) -> None:
         self.settings = settings
@@ -74,6 +75,15 @@ class Provider(ABC):
     @abstractmethod
     def identity(self) -> dict[str, Any]:
         """Everything besides the request that changes the result; it enters the cache key."""
+
+    def ready(self) -> None:
+        """Raise `AnimateError` if the provider cannot make anything (a missing key); only checked when the
+        build may generate, so that an offline build needs no key."""
+
+    def needs_payment(self, request: AnimationRequest) -> str | None:
+        """For a paid provider: the key of the paid generation `request` would start, or None when it is free
+        (kept from an earlier build, or already paid for). Free providers never pay."""
+        return None
 
     @abstractmethod
     async def animate(self, request: AnimationRequest) -> Clip:

@@ -21,16 +21,18 @@ class LocalProvider(Provider):
         return {"name": self.name, "version": VERSION, "motion": "kenburns"}
 
     async def animate(self, request: AnimationRequest) -> Clip:
-        return await asyncio.to_thread(self._draw, request)
+        return await asyncio.to_thread(draw, request)
 
-    def _draw(self, request: AnimationRequest) -> Clip:
-        # Decode with headroom for the push-in, so the closest frame is still sharp.
-        source = images.load(request.image, math.ceil(request.width * motion.ZOOM_NEAR * 1.1))
-        count = max(2, round(request.duration * request.fps))
-        # auto and pingpong: a periodic path, seamless by construction. crossfade: a push with extra frames for
-        # the blend. none: a single push.
-        periodic = request.loop in ("auto", "pingpong")
-        if request.loop == "crossfade":
-            count += media.crossfade_frames(request.fps)
-        frames = motion.kenburns_frames(source, (request.width, request.height), count, periodic)
-        return Clip(fps=request.fps, frames=frames, count=count, loop_closed=request.loop != "crossfade")
+
+def draw(request: AnimationRequest) -> Clip:
+    """The clip for one request; the frames are drawn lazily, as the encoder takes them."""
+    # Decode with headroom for the push-in, so the closest frame is still sharp.
+    source = images.load(request.image, math.ceil(request.width * motion.ZOOM_NEAR * 1.1))
+    count = max(2, round(request.duration * request.fps))
+    # auto and pingpong: a periodic path, seamless by construction. crossfade: a push with extra frames for
+    # the blend. none: a single push.
+    periodic = request.loop in ("auto", "pingpong")
+    if request.loop == "crossfade":
+        count += media.crossfade_frames(request.fps)
+    frames = motion.kenburns_frames(source, (request.width, request.height), count, periodic)
+    return Clip(fps=request.fps, frames=frames, count=count, loop_closed=request.loop != "crossfade")

@@ -1,0 +1,61 @@
+"""CPU seconds per clip for the local animator at full size, and the weight of each output for one image.
+
+    python benchmarks/local_clip.py [IMAGE] [--width 640] [--duration 5]
+
+Prints, per output kind: wall and CPU seconds (this process plus ffmpeg), frames, size and bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mkdocs_animate_plugin import images, media
+from mkdocs_animate_plugin.providers.base import AnimationRequest
+from mkdocs_animate_plugin.providers.local import draw
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("image", nargs="?", default=ROOT / "example_site/docs/img/rocket.jpg", type=Path)
+    parser.add_argument("--width", type=int, default=640)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--fps", type=int, default=12, help="GIF and WebP frame rate")
+    args = parser.parse_args()
+    still = images.probe(args.image)
+    width, height = media.even_size(still.width, still.height, args.width)
+    print(f"{args.image.name}: {still.width}x{still.height} -> {width}x{height}, {args.duration} s")
+    with tempfile.TemporaryDirectory() as folder:
+        for output in ("video", "gif", "webp"):
+            fps = 24 if output == "video" else args.fps
+            request = AnimationRequest(
+                image=args.image, image_sha256="", image_width=still.width, image_height=still.height,
+                width=width, height=height, fps=fps, duration=args.duration, loop="auto", output=output,
+            )  # fmt: skip
+            started, cpu0 = time.perf_counter(), cpu()
+            frames = list(draw(request).frames)
+            drawn = cpu() - cpu0
+            clip_frames = iter(frames)
+            dest = Path(folder) / f"out.{media.EXTENSIONS[output]}"
+            info = media.encode(clip_frames, (width, height), fps, output, dest)
+            wall, used = time.perf_counter() - started, cpu() - cpu0
+            print(
+                f"  {output:5}  wall {wall:5.2f} s  cpu {used:5.2f} s (drawing {drawn:4.2f} s)  {info.frames:3d} frames @ {fps} fps  "
+                f"{dest.stat().st_size / 1024:8.1f} KiB"
+            )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,370 @@
+"""The AI/ML API: a vision model writes the motion prompt, Kling makes the clip. Real money: pay once.
+
+    prompt   openai client -> {base_url}/v1/chat/completions          cached by image, model and instructions
+    clip     httpx -> POST {base_url}/v2/video/generations            id journaled before any wait
+             httpx -> GET  {base_url}/v2/video/generations?generation_id=...   until completed or error
+             httpx -> GET  video.url (public CDN, no key sent)         probed, then kept: never fetched again
+
+A build killed at any point resumes on the next one from the journal: it polls the ids it has and submits nothing
+again. 429 and 5xx are retried with exponential backoff and jitter (Retry-After respected); 401/403 stops every
+call for the rest of the build.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import email.utils
+import io
+import json
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from .. import images, media
+from ..cache import make_key
+from ..errors import AnimateError, MediaError, ProviderAuthError, ProviderError
+from .base import AnimationRequest, Clip, Provider
+
+VERSION = 1
+RETRIES = 5  # attempts after the first, for 429, 5xx and dropped connections
+BACKOFF = 1.0  # seconds before the first retry; doubled each time, with jitter
+MAX_WAIT = 120.0  # the longest pause between two tries, whatever Retry-After says
+POLL_FIRST, POLL_MAX = 0.5, 10.0  # polls start fast and slow down to the provider's 10 s
+MAX_DOWNLOAD = 500 * 1024 * 1024
+JOURNAL_DAYS = 2  # a generation older than this is not polled again: its video link has long expired
+DONE, FAILED = ("completed",), ("error", "failed")
+
+
+@dataclass(frozen=True)
+class Model:
+    """What differs between image-to-video models: keep one line per model here."""
+
+    end_frame: str | None = None  # the field that sets the last frame (a loop closed by the model)
+    durations: tuple[int, ...] | None = None  # None: any the option allows
+    audio_field: bool = False  # the model makes sound unless told not to
+
+
+KLING_16 = Model(end_frame="tail_image_url", durations=(5, 10))
+MODELS: dict[str, Model] = {
+    "kling-video/v1.6/pro/image-to-video": KLING_16,
+    "kling-video/v1.6/standard/image-to-video": KLING_16,
+    "kling-video/v2.1/pro/image-to-video": Model(durations=(5, 10)),
+    "kling-video/v2.1/standard/image-to-video": Model(durations=(5, 10)),
+    "klingai/v2.5-turbo/pro/image-to-video": Model(durations=(5, 10)),
+    "klingai/video-v2-6-pro-image-to-video": Model(durations=(5, 10), audio_field=True),
+    "klingai/video-v3-pro-image-to-video": Model("tail_image_url", tuple(range(3, 16)), audio_field=True),
+    "klingai/video-v3-standard-image-to-video": Model("tail_image_url", tuple(range(3, 16)), audio_field=True),
+    "klingai/video-o1-image-to-video": Model("last_image_url", (5, 10)),
+}
+# Image limits the model schemas state (JPEG or PNG, 300 px a side at least, aspect between 1:2.5 and 2.5:1).
+MIN_SIDE, MAX_SIDE, MAX_ASPECT = 300, 1920, 2.5
+PROMPT_SIDE = 1024  # the vision model needs no more to describe a picture
+
+
+class AimlapiProvider(Provider):
+    name = "aimlapi"
+    paid = True
+
+    def __init__(self, settings, store) -> None:
+        super().__init__(settings, store)
+        self.model = MODELS.get(settings.video_model, Model())
+        if self.model.durations and settings.duration not in self.model.durations:
+            allowed = ", ".join(map(str, self.model.durations))
+            raise AnimateError(f"{settings.video_model} makes clips of {allowed} seconds, not {settings.duration}")
+        self._key = settings.api_key
+        self._http: httpx.AsyncClient | None = None
+        self._chat: Any = None
+        self._running: dict[str, asyncio.Future[Path]] = {}
+        self.submitted = 0  # new paid generations this build
+
+    def ready(self) -> None:
+        if not self._key:
+            raise AnimateError(
+                "the aimlapi provider needs an API key: set the AIMLAPI_API_KEY environment variable (or the "
+                "api_key option), or use provider: local, or offline: true to use only what is cached"
+            )
+
+    def identity(self) -> dict[str, Any]:
+        return {"name": self.name, "version": VERSION, "video_model": self.settings.video_model}
+
+    # --- what costs money ----------------------------------------------------------------------------------
+
+    def _prompt_key(self, request: AnimationRequest) -> str:
+        settings = self.settings
+        return make_key({"image": request.image_sha256, "model": settings.prompt_model, "text": settings.instructions})
+
+    def generation_key(self, request: AnimationRequest) -> str:
+        """The paid clip's identity: known before any call, so that the budget and the plan can count it."""
+        prompt = request.prompt or {"model": self.settings.prompt_model, "instructions": self.settings.instructions}
+        return make_key(
+            {
+                "image": request.image_sha256,
+                "video_model": self.settings.video_model,
+                "prompt": prompt,
+                "duration": request.duration,
+                "take": request.take,
+                "end_frame": self._end_frame(request),
+            }
+        )
+
+    def _end_frame(self, request: AnimationRequest) -> bool:
+        return request.loop == "auto" and self.model.end_frame is not None
+
+    def clip_path(self, request: AnimationRequest) -> Path:
+        return self.store.root / "clips" / f"{self.generation_key(request)}.mp4"
+
+    def needs_payment(self, request: AnimationRequest) -> str | None:
+        """The key of the generation `request` would pay for, or None when its clip is kept or already paid."""
+        key = self.generation_key(request)
+        if self.clip_path(request).is_file() or self.store.get_text("journal", key):
+            return None
+        return key
+
+    # --- the work ------------------------------------------------------------------------------------------
+
+    async def animate(self, request: AnimationRequest) -> Clip:
+        key = self.generation_key(request)
+        # Two outputs of one image (a GIF and a video) share one paid clip: the second waits for the first.
+        if key not in self._running:
+            self._running[key] = asyncio.ensure_future(self._clip(request, key))
+        path = await asyncio.shield(self._running[key])
+        info = await asyncio.to_thread(probe_clip, path)
+        return Clip(fps=info.fps, path=path, loop_closed=self._end_frame(request))
+
+    async def _clip(self, request: AnimationRequest, key: str) -> Path:
+        path = self.clip_path(request)
+        if path.is_file():
+            try:
+                await asyncio.to_thread(probe_clip, path)
+                return path
+            except MediaError:
+                path.unlink(missing_ok=True)
+        generation = self._journaled(key)
+        if generation is None:
+            prompt = request.prompt or await self._prompt(request)
+            generation = await self._submit(request, prompt)
+            # Written before any wait: a build killed from here on resumes polling this id, and pays nothing more.
+            self.store.set_text("journal", key, json.dumps({"id": generation, "submitted": time.time()}))
+        url = await self._poll(key, generation)
+        await self._download(url, path, key)
+        self.store.delete_text("journal", key)
+        return path
+
+    def _journaled(self, key: str) -> str | None:
+        raw = self.store.get_text("journal", key)
+        if not raw:
+            return None
+        record = json.loads(raw)
+        if time.time() - record.get("submitted", 0) > JOURNAL_DAYS * 86400:
+            self.store.delete_text("journal", key)
+            return None
+        return record["id"]
+
+    async def _prompt(self, request: AnimationRequest) -> str:
+        key = self._prompt_key(request)
+        cached = self.store.get_text("prompt", key)
+        if cached:
+            return cached
+        import openai
+
+        if self._chat is None:
+            self._chat = openai.AsyncOpenAI(
+                api_key=self._key, base_url=f"{self.settings.base_url}/v1", max_retries=RETRIES, timeout=120
+            )
+        image = await asyncio.to_thread(data_url, request.image, PROMPT_SIDE, 0)
+        context = request.context or "(no text around the image)"
+        try:
+            answer = await self._chat.chat.completions.create(
+                model=self.settings.prompt_model,
+                max_tokens=200,
+                messages=[
+                    {"role": "system", "content": self.settings.instructions},
+                    {
+                        "role": "user",
+                        "content": [
+                            {"type": "text", "text": f"The text around the image: {context}"},
+                            {"type": "image_url", "image_url": {"url": image}},
+                        ],
+                    },
+                ],
+            )
+        except (openai.AuthenticationError, openai.PermissionDeniedError) as error:
+            raise ProviderAuthError(self._safe(f"the API key was refused ({error.status_code})")) from None
+        except openai.APIStatusError as error:
+            raise ProviderError(self._safe(f"the prompt model answered {error.status_code}: {error.message}")) from None
+        except openai.APIError as error:
+            raise ProviderError(self._safe(f"the prompt model could not be reached: {error}")) from None
+        text = (answer.choices[0].message.content or "").strip() if answer.choices else ""
+        if not text:
+            raise ProviderError("the prompt model gave an empty prompt")
+        self.store.set_text("prompt", key, text)
+        return text
+
+    async def _submit(self, request: AnimationRequest, prompt: str) -> str:
+        image = await asyncio.to_thread(data_url, request.image, MAX_SIDE, MIN_SIDE)
+        body: dict[str, Any] = {
+            "model": self.settings.video_model,
+            "image_url": image,
+            "prompt": prompt,
+            "duration": str(request.duration),
+        }
+        if self._end_frame(request):
+            body[self.model.end_frame] = image  # type: ignore[index]
+        if self.model.audio_field:
+            body["generate_audio"] = False
+        answer = await self._call("POST", "/v2/video/generations", json=body)
+        generation = answer.get("id") or answer.get("generation_id")
+        if not generation:
+            raise ProviderError(f"the provider accepted the generation but gave no id: {str(answer)[:200]}")
+        self.submitted += 1
+        return str(generation)
+
+    async def _poll(self, key: str, generation: str) -> str:
+        wait = POLL_FIRST
+        while True:
+            answer = await self._call("GET", "/v2/video/generations", params={"generation_id": generation})
+            status = str(answer.get("status", "")).lower()
+            if status in DONE:
+                url = (answer.get("video") or {}).get("url")
+                if not url:
+                    self.store.delete_text("journal", key)
+                    raise ProviderError(f"generation {generation} completed without a video link")
+                return url
+            if status in FAILED:
+                self.store.delete_text("journal", key)  # failed: a later build submits it again
+                error = answer.get("error") or {}
+                message = error.get("message") if isinstance(error, dict) else str(error)
+                raise ProviderError(self._safe(f"generation {generation} failed: {message or status}"))
+            await asyncio.sleep(wait)
+            wait = min(POLL_MAX, wait * 2)
+
+    async def _download(self, url: str, path: Path, key: str) -> None:
+        """Fetch the clip (without the key: the link is public), bounded in size, and probe it before keeping it."""
+        if not url.startswith(("https://", "http://")):
+            raise ProviderError(f"the video link is not http(s): {url[:80]}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.stem}.{time.monotonic_ns()}.tmp.mp4")
+        try:
+            async with httpx.AsyncClient(timeout=httpx.Timeout(120, connect=15), follow_redirects=True) as cdn:
+                async with cdn.stream("GET", url) as response:
+                    if response.status_code in (403, 404, 410):
+                        # The link has expired: forget the id, so that the next build makes the clip again.
+                        self.store.delete_text("journal", key)
+                    if response.status_code != 200:
+                        raise ProviderError(f"the clip download answered {response.status_code}")
+                    size = 0
+                    with temp.open("wb") as file:
+                        async for chunk in response.aiter_bytes():
+                            size += len(chunk)
+                            if size > MAX_DOWNLOAD:
+                                raise ProviderError(f"the clip download is over {MAX_DOWNLOAD >> 20} MB")
+                            file.write(chunk)
+            try:
+                await asyncio.to_thread(probe_clip, temp)
+            except MediaError as error:
+                raise ProviderError(f"the downloaded clip is not a usable video: {error}") from None
+            temp.replace(path)
+        except httpx.HTTPError as error:
+            raise ProviderError(f"the clip download failed: {type(error).__name__}") from None
+        finally:
+            temp.unlink(missing_ok=True)
+
+    # --- HTTP with the provider's rules --------------------------------------------------------------------
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        if self._http is None:
+            self._http = httpx.AsyncClient(
+                base_url=self.settings.base_url,
+                headers={"Authorization": f"Bearer {self._key}"},
+                timeout=httpx.Timeout(60, connect=15),
+            )
+        for attempt in range(RETRIES + 1):
+            try:
+                response = await self._http.request(method, path, **kwargs)
+            except httpx.TransportError as error:
+                if attempt == RETRIES:
+                    raise ProviderError(f"{method} {path} could not reach the provider: {type(error).__name__}") from None
+                await asyncio.sleep(backoff(attempt))
+                continue
+            if response.status_code in (401, 403):
+                raise ProviderAuthError(f"the API key was refused ({response.status_code} from {method} {path})")
+            if response.status_code == 429 or response.status_code >= 500:
+                if attempt == RETRIES:
+                    raise ProviderError(f"{method} {path} answered {response.status_code} after {RETRIES + 1} tries")
+                await asyncio.sleep(backoff(attempt, response.headers.get("retry-after")))
+                continue
+            if response.status_code >= 400:
+                raise ProviderError(self._safe(f"{method} {path} was refused ({response.status_code}): {_message(response)}"))
+            try:
+                return response.json()
+            except ValueError:
+                raise ProviderError(f"{method} {path} answered {response.status_code} with no JSON") from None
+        raise AssertionError("unreachable")
+
+    def _safe(self, text: str) -> str:
+        """Whatever the provider echoes back, the key never leaves in a message."""
+        return text.replace(self._key, "***") if self._key else text
+
+    async def aclose(self) -> None:
+        for task in self._running.values():
+            task.cancel()
+        if self._http is not None:
+            await self._http.aclose()
+        if self._chat is not None:
+            await self._chat.close()
+
+
+def probe_clip(path: Path) -> media.MediaInfo:
+    """A clip is usable when all of it decodes as video with some frames; its codec and pixel format are the
+    model's business (the animation is encoded afresh)."""
+    info = media.probe(path)
+    if info.frames < 2 or not info.fps:
+        raise MediaError(f"{path.name} has {info.frames} frame(s)")
+    return info
+
+
+def backoff(attempt: int, retry_after: str | None = None) -> float:
+    """Seconds before the next try: the server's Retry-After if it gave one, else 1, 2, 4... s with jitter."""
+    if retry_after:
+        try:
+            return min(MAX_WAIT, max(0.0, float(retry_after)))
+        except ValueError:
+            when = email.utils.parsedate_to_datetime(retry_after) if retry_after else None
+            if when is not None:
+                return min(MAX_WAIT, max(0.0, when.timestamp() - time.time()))
+    return min(MAX_WAIT, BACKOFF * 2**attempt * (0.5 + random.random()))
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(body, dict):
+        error = body.get("error") or body.get("message") or body
+        if isinstance(error, dict):
+            error = error.get("message") or error
+        return str(error)[:300]
+    return str(body)[:300]
+
+
+def data_url(path: Path, max_side: int, min_side: int) -> str:
+    """The image as a JPEG data URL the model accepts: no side over `max_side`, none under `min_side`."""
+    image = images.load(path, max_side)
+    if image.height > max_side:
+        image = image.resize((max(1, round(image.width * max_side / image.height)), max_side))
+    aspect = image.width / image.height
+    if aspect > MAX_ASPECT or aspect < 1 / MAX_ASPECT:
+        raise ProviderError(f"the image's aspect ratio {image.width}:{image.height} is beyond 1:2.5 to 2.5:1")
+    if min_side and min(image.size) < min_side:
+        # The model refuses small images; a larger copy is sent, and the animation keeps the still's own size.
+        scale = min_side / min(image.size)
+        image = image.resize((round(image.width * scale), round(image.height * scale)))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
