@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--fps", type=int, default=12, help="GIF and WebP frame rate")
     args = parser.parse_args()
     still = images.probe(args.image)
-    width, height = media.even_size(still.width, still.height, args.width)
+    width, height = images.even_size(still.width, still.height, args.width)
     print(f"{args.image.name}: {still.width}x{still.height} -> {width}x{height}, {args.duration} s")
     with tempfile.TemporaryDirectory() as folder:
         for output in ("video", "gif", "webp"):

@@ -84,10 +84,10 @@ def test_motion_is_smooth_and_never_shows_a_border(rocket):
 
 
 def test_sizes_are_even_and_never_upscaled():
-    assert media.even_size(451, 300, 640) == (450, 300)
-    assert media.even_size(640, 427, 640) == (640, 426)
-    assert media.even_size(4000, 3000, 640) == (640, 480)
-    assert media.even_size(101, 77, 640) == (100, 76)
+    assert images.even_size(451, 300, 640) == (450, 300)
+    assert images.even_size(640, 427, 640) == (640, 426)
+    assert images.even_size(4000, 3000, 640) == (640, 480)
+    assert images.even_size(101, 77, 640) == (100, 76)
 
 
 def test_bad_files_are_refused(tmp_path, rocket):

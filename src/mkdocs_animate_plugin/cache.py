@@ -16,12 +16,14 @@ import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import diskcache
 
 from .errors import CacheError
-from .media import MediaInfo
+
+if TYPE_CHECKING:
+    from .media import MediaInfo
 
 KEY_LENGTH = 20
 # The first bytes of each kind of file: a record is only trusted if its file still starts like one.

@@ -18,6 +18,7 @@ _TOKENS = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 _ATTRIBUTES = re.compile(_ATTRIBUTE)
+_TAG = re.compile(rf"<img\b(?:{_ATTRIBUTE})*\s*/?>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -32,16 +33,32 @@ class Tag:
         return self.attrs.get(name)
 
 
+def _tag(match: re.Match, group: int = 0) -> Tag:
+    attrs: dict[str, str] = {}
+    for name, value in _ATTRIBUTES.findall(match[group][4:]):
+        if value[:1] in ("'", '"'):
+            value = value[1:-1]
+        attrs.setdefault(name.lower(), html.unescape(value))
+    return Tag(match.start(group), match.end(group), attrs)
+
+
 def img_tags(text: str) -> Iterator[Tag]:
     """Every `<img>` start tag outside comments and scripts, in document order."""
     for match in _TOKENS.finditer(text):
         if match[2]:
-            attrs: dict[str, str] = {}
-            for name, value in _ATTRIBUTES.findall(match[2][4:]):
-                if value[:1] in ("'", '"'):
-                    value = value[1:-1]
-                attrs.setdefault(name.lower(), html.unescape(value))
-            yield Tag(match.start(2), match.end(2), attrs)
+            yield _tag(match, 2)
+
+
+def marked_tags(text: str, attribute: str = "data-animate-key") -> Iterator[Tag]:
+    """The `<img>` tags that an earlier pass marked with `attribute` right after `<img` (see `rewrite.mark`):
+    found by the marker alone, without scanning the whole page (a theme's page is mostly navigation)."""
+    needle = f"<img {attribute}="
+    position = text.find(needle)
+    while position != -1:
+        match = _TAG.match(text, position)
+        if match:
+            yield _tag(match)
+        position = text.find(needle, position + 1)
 
 
 def start_tag(name: str, attrs: dict[str, str | None]) -> str:

@@ -60,13 +60,6 @@ class MediaInfo:
     has_audio: bool
 
 
-def even_size(width: int, height: int, max_width: int) -> tuple[int, int]:
-    """The animation's size: at most `max_width` wide, never upscaled, even sides (yuv420p needs them)."""
-    out_w = min(max_width, width)
-    out_h = max(2, round(height * out_w / width))
-    return max(2, out_w - out_w % 2), out_h - out_h % 2
-
-
 def _run(args: list[str], what: str, stdin_frames: Iterable[np.ndarray] | None = None) -> str:
     """Run ffmpeg, feeding frames if given, and return its stderr; a failure becomes a MediaError."""
     proc = subprocess.Popen(

@@ -8,23 +8,22 @@
 
 from __future__ import annotations
 
-import asyncio
+import os
 import posixpath
 import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from . import images, media, rewrite
+from . import images, rewrite
 from .cache import Entry, Store, make_key
 from .config import Settings
 from .discover import KEY_ATTRIBUTE, Candidate, classify, find_images
 from .errors import AnimateError, ImageProblem, ProviderAuthError
-from .markup import img_tags, splice
+from .markup import img_tags, marked_tags, splice
 from .providers import provider_class
 from .providers.base import AnimationRequest, Clip, Provider
 from .scheduler import Scheduler
@@ -32,6 +31,7 @@ from .scheduler import Scheduler
 log = get_plugin_logger("animate")
 
 ASSET_DIR = "assets/animate"
+ASSETS = Path(__file__).parent / "assets"  # the pause script and style, shipped with the package
 VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep their own
 CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider
 
@@ -178,7 +178,7 @@ class Pipeline:
         if path not in self._hashes:
             self._hashes[path] = images.sha256(path)  # once per build, however many pages show the image
         output = candidate.output or settings.output
-        width, height = media.even_size(still.width, still.height, settings.width)
+        width, height = images.even_size(still.width, still.height, settings.width)
         return AnimationRequest(
             image=path,
             image_sha256=self._hashes[path],
@@ -216,6 +216,8 @@ class Pipeline:
             self.scheduler.submit(key, lambda: self._produce(key, request))
 
     async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
+        import asyncio  # only a build that makes something needs the event loop's machinery
+
         if self._auth_failed:
             return Outcome("failed", reason=self._auth_failed, quiet=True)
         try:
@@ -233,6 +235,8 @@ class Pipeline:
 
     def _encode(self, key: str, request: AnimationRequest, clip: Clip) -> Entry:
         """Close the loop where the provider did not, encode, probe and store; a failed file never stays."""
+        from . import media  # numpy and ffmpeg: only when something is made
+
         size = (request.width, request.height)
         fps = float(request.fps if request.output != "video" or clip.frames is not None else clip.fps)
         if clip.frames is not None:
@@ -256,7 +260,7 @@ class Pipeline:
         """Wait for the page's animations, copy them into the site once, and put them in place of the stills."""
         edits = []
         animated_here = False
-        for tag in img_tags(text):
+        for tag in marked_tags(text):
             key = tag.get(KEY_ATTRIBUTE)
             future = self.scheduler.known(key) if key else None
             if future is None:
@@ -298,14 +302,18 @@ class Pipeline:
         (self.summary.new if outcome.status == "new" else self.summary.cached).add(key)
 
     def _copy(self, entry: Entry, site_dir: Path) -> None:
-        """Each animation is copied into the site once, however many pages show it."""
+        """Each animation is put into the site once, however many pages show it: a hard link where the cache and
+        the site share a disk (no bytes copied: it is what keeps a warm build fast), else a copy."""
         if entry.key in self._copied:
             return
         target = site_dir / ASSET_DIR / entry.file
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         try:
-            shutil.copyfile(self.store.path(entry), target)
+            try:
+                os.link(self.store.path(entry), target)
+            except OSError:
+                shutil.copyfile(self.store.path(entry), target)
         except OSError as error:
             raise AnimateError(f"couldn't copy {entry.file} into the site: {error}") from None
         self._copied.add(entry.key)
@@ -316,7 +324,7 @@ class Pipeline:
         folder = site_dir / ASSET_DIR
         folder.mkdir(parents=True, exist_ok=True)
         for name in (rewrite.CSS_FILE, rewrite.JS_FILE):
-            (folder / name).write_bytes(resources.files("mkdocs_animate_plugin.assets").joinpath(name).read_bytes())
+            shutil.copyfile(ASSETS / name, folder / name)
         self._copied.add("assets")
 
     # --- at the end ----------------------------------------------------------------------------------------
@@ -330,7 +338,8 @@ class Pipeline:
                 "generation(s) per build; the next build makes more"
             )
         try:
-            self.scheduler.call(self.provider.aclose())
+            if self.scheduler.started:
+                self.scheduler.call(self.provider.aclose())
         finally:
             self.scheduler.close()
             self.store.close()

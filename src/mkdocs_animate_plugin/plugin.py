@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -14,9 +15,10 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .config import AnimateConfig, Settings
-from .discover import site_path
 from .errors import AnimateError
-from .pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
 
 log = get_plugin_logger("animate")
 
@@ -36,6 +38,9 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         self._close()
         if not self.config.enabled:
             return
+        # Imported only now: with `enabled: false` the plugin costs nothing, not even its imports.
+        from .pipeline import Pipeline
+
         settings = Settings.from_config(self.config, config.config_file_path)
         generate = not (self.serving and self.config.serve == "cache")
         try:
@@ -62,6 +67,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
             self.pipeline.skip_page(html, "page excluded")
             return html
         page_dir = posixpath.dirname(page.file.dest_uri)
+        from .discover import site_path
 
         def resolve(src: str) -> Path | None:
             path = site_path(src, page_dir, self.site_prefix)

@@ -8,11 +8,13 @@ providers are async; the local one hands its drawing to worker threads).
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import threading
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 
@@ -26,6 +28,8 @@ class Scheduler(Generic[T]):
         self._slots: asyncio.Semaphore | None = None
 
     def _start(self) -> asyncio.AbstractEventLoop:
+        import asyncio  # a warm build, all from the cache, never starts the loop
+
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
             self._slots = asyncio.Semaphore(self.concurrency)
@@ -47,6 +51,8 @@ class Scheduler(Generic[T]):
         """Run `job` once per key, in one of the `concurrency` slots; the same key returns the same future."""
         if key in self._futures:
             return self._futures[key]
+        import asyncio
+
         loop = self._start()
 
         async def run() -> T:
@@ -60,7 +66,13 @@ class Scheduler(Generic[T]):
 
     def call(self, coroutine: Awaitable[T]) -> T:
         """Run one coroutine on the scheduler's loop and wait for it (for clean-up on that loop)."""
+        import asyncio
+
         return asyncio.run_coroutine_threadsafe(coroutine, self._start()).result()  # type: ignore[arg-type]
+
+    @property
+    def started(self) -> bool:
+        return self._loop is not None
 
     def pending(self) -> int:
         return sum(not future.done() for future in self._futures.values())

@@ -4,6 +4,7 @@ group, `mkdocs_animate.providers`, so `provider: NAME` finds them all the same w
 
 from __future__ import annotations
 
+import functools
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ BUILTIN = {
 }
 
 
+@functools.cache
 def _registered() -> dict[str, str]:
     found = dict(BUILTIN)
     for point in entry_points(group=GROUP):

@@ -6,7 +6,6 @@ import asyncio
 import math
 from typing import Any
 
-from .. import images, media, motion
 from .base import AnimationRequest, Clip, Provider
 
 # Bump when the drawing changes, so that cached animations made by an older drawing are made again.
@@ -26,6 +25,8 @@ class LocalProvider(Provider):
 
 def draw(request: AnimationRequest) -> Clip:
     """The clip for one request; the frames are drawn lazily, as the encoder takes them."""
+    from .. import images, media, motion  # numpy and friends: only when something is drawn
+
     # Decode with headroom for the push-in, so the closest frame is still sharp.
     source = images.load(request.image, math.ceil(request.width * motion.ZOOM_NEAR * 1.1))
     count = max(2, round(request.duration * request.fps))
