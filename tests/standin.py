@@ -88,7 +88,7 @@ class StandIn:
             def _record(self, endpoint: str, body: dict | None = None) -> None:
                 with standin._lock:
                     standin.calls.append(
-                        {"endpoint": endpoint, "path": self.path, "body": body,
+                        {"endpoint": endpoint, "path": self.path, "body": body, "time": time.monotonic(),
                          "headers": {k.lower(): v for k, v in self.headers.items()}}
                     )
 
@@ -189,14 +189,15 @@ class StandIn:
         return Handler
 
     def _make_clip(self, generation: str, body: dict) -> None:
-        """A real H.264 clip of the submitted image: a slow pan across it, 320 px wide, as long as asked."""
+        """A real H.264 clip of the submitted image, as Kling's are larger than the page needs: a slow pan across it,
+    720 px wide, 24 fps, as long as asked."""
         header, _, data = body["image_url"].partition(",")
         still = self.folder / f"{generation}.jpg"
         still.write_bytes(base64.b64decode(data))
         seconds = int(body.get("duration", 5))
         subprocess.run(
             [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-loop", "1", "-i", str(still), "-t", str(seconds),
-             "-r", "24", "-vf", f"scale=352:-2,crop=320:ih-16:16*t/{seconds}:8,format=yuv420p",
+             "-r", "24", "-vf", f"scale=752:-2,crop=720:ih-16:32*t/{seconds}:8,format=yuv420p",
              "-c:v", "libx264", "-preset", "ultrafast", "-an", str(self.folder / f"{generation}.mp4")],
             check=True,
         )  # fmt: skip

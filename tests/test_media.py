@@ -152,3 +152,10 @@ def test_unsupported_format_is_named(tmp_path):
     Image.new("RGB", (32, 32)).save(tmp_path / "icon.ico")
     with pytest.raises(ImageProblem, match="ICO images are not animated"):
         images.probe(tmp_path / "icon.ico")
+
+
+def test_another_take_is_another_motion(rocket):
+    one, two = (list(motion.kenburns_frames(rocket, (160, 106), 24, True, take=t)) for t in (1, 2))
+    again = list(motion.kenburns_frames(rocket, (160, 106), 24, True, take=1))
+    assert all(np.array_equal(a, b) for a, b in zip(one, again)), "a take is deterministic"
+    assert np.abs(one[6].astype(np.int16) - two[6]).mean() > 1, "take 2 moves differently"

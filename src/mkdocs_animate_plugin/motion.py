@@ -66,16 +66,24 @@ def smoothstep(t: float) -> float:
 
 
 def kenburns_frames(
-    image: Image.Image, size: tuple[int, int], count: int, periodic: bool
+    image: Image.Image, size: tuple[int, int], count: int, periodic: bool, take: int = 1
 ) -> Iterator[np.ndarray]:
     """`count` frames of `size`. Periodic: out and back on an eased path, the last frame leading into the first
-    (a seamless loop by construction). Otherwise one eased push from far to near."""
-    path = KenBurns(detail_center(image))
+    (a seamless loop by construction). Otherwise one eased push from far to near.
+
+    Another `take` is another camera, still fixed for that take: the drift turns the other way, and from the
+    third take on the push aims a little beside the subject, around it."""
+    cx, cy = detail_center(image)
+    if take >= 3:
+        angle = 2.4 * (take - 2)  # the golden angle, roughly: each take lands somewhere new
+        cx, cy = cx + 0.12 * math.cos(angle), cy + 0.12 * math.sin(angle)
+    path = KenBurns((min(max(cx, 0.0), 1.0), min(max(cy, 0.0), 1.0)))
+    turn = 1 if take % 2 else -1
     for index in range(count):
         if periodic:
             phase = index / count
             progress = (1 - math.cos(2 * math.pi * phase)) / 2
-            sway = math.sin(2 * math.pi * phase)
+            sway = turn * math.sin(2 * math.pi * phase)
         else:
             progress = smoothstep(index / max(1, count - 1))
             sway = 0.0

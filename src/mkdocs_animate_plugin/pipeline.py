@@ -218,11 +218,13 @@ class Pipeline:
     async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
         import asyncio  # only a build that makes something needs the event loop's machinery
 
-        if self._auth_failed:
-            return Outcome("failed", reason=self._auth_failed, quiet=True)
         try:
-            clip = await asyncio.wait_for(self.provider.animate(request), self.settings.timeout)
-            entry = await asyncio.to_thread(self._encode, key, request, clip)
+            async with self.scheduler.slot():
+                if self._auth_failed:  # checked once a slot is free: a refused key stops every later call
+                    return Outcome("failed", reason=self._auth_failed, quiet=True)
+                clip = await asyncio.wait_for(self.provider.animate(request), self.settings.timeout)
+            async with self.scheduler.workers():
+                entry = await asyncio.to_thread(self._encode, key, request, clip)
         except ProviderAuthError as error:
             quiet = self._auth_failed is not None
             self._auth_failed = f"{error}; no further provider call is made in this build"

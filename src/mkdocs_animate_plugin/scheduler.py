@@ -9,6 +9,7 @@ providers are async; the local one hands its drawing to worker threads).
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
@@ -26,6 +27,7 @@ class Scheduler(Generic[T]):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._cpu: asyncio.Semaphore | None = None
 
     def _start(self) -> asyncio.AbstractEventLoop:
         import asyncio  # a warm build, all from the cache, never starts the loop
@@ -33,6 +35,7 @@ class Scheduler(Generic[T]):
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
             self._slots = asyncio.Semaphore(self.concurrency)
+            self._cpu = asyncio.Semaphore(os.cpu_count() or 1)
             self._thread = threading.Thread(target=self._loop.run_forever, name="animate-scheduler", daemon=True)
             self._thread.start()
         return self._loop
@@ -48,21 +51,25 @@ class Scheduler(Generic[T]):
         return future
 
     def submit(self, key: str, job: Callable[[], Awaitable[T]]) -> concurrent.futures.Future[T]:
-        """Run `job` once per key, in one of the `concurrency` slots; the same key returns the same future."""
+        """Run `job` once per key; the same key returns the same future. The job takes a `slot()` for the part
+        that `concurrency` bounds (the provider's work), so that encoding does not hold a generation slot."""
         if key in self._futures:
             return self._futures[key]
         import asyncio
 
-        loop = self._start()
-
-        async def run() -> T:
-            assert self._slots is not None
-            async with self._slots:
-                return await job()
-
-        future = asyncio.run_coroutine_threadsafe(run(), loop)
+        future = asyncio.run_coroutine_threadsafe(job(), self._start())
         self._futures[key] = future
         return future
+
+    def slot(self) -> asyncio.Semaphore:
+        """One of the `concurrency` places for work in flight (use as `async with scheduler.slot():`)."""
+        assert self._slots is not None
+        return self._slots
+
+    def workers(self) -> asyncio.Semaphore:
+        """One of the places for CPU work (drawing, encoding): as many as the machine has cores."""
+        assert self._cpu is not None
+        return self._cpu
 
     def call(self, coroutine: Awaitable[T]) -> T:
         """Run one coroutine on the scheduler's loop and wait for it (for clean-up on that loop)."""

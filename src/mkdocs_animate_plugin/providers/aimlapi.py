@@ -34,7 +34,10 @@ VERSION = 1
 RETRIES = 5  # attempts after the first, for 429, 5xx and dropped connections
 BACKOFF = 1.0  # seconds before the first retry; doubled each time, with jitter
 MAX_WAIT = 120.0  # the longest pause between two tries, whatever Retry-After says
-POLL_FIRST, POLL_MAX = 0.5, 10.0  # polls start fast and slow down to the provider's 10 s
+# Polls start every second (a short clip is seen at once) and slow down to the provider's 10 s for the usual
+# one to seven minutes: (seconds since the first poll, pause) pairs.
+POLL_STEPS = ((10, 1.0), (30, 2.0), (120, 5.0))
+POLL_MAX = 10.0
 MAX_DOWNLOAD = 500 * 1024 * 1024
 JOURNAL_DAYS = 2  # a generation older than this is not polled again: its video link has long expired
 DONE, FAILED = ("completed",), ("error", "failed")
@@ -225,7 +228,7 @@ class AimlapiProvider(Provider):
         return str(generation)
 
     async def _poll(self, key: str, generation: str) -> str:
-        wait = POLL_FIRST
+        started = time.monotonic()
         while True:
             answer = await self._call("GET", "/v2/video/generations", params={"generation_id": generation})
             status = str(answer.get("status", "")).lower()
@@ -240,8 +243,8 @@ class AimlapiProvider(Provider):
                 error = answer.get("error") or {}
                 message = error.get("message") if isinstance(error, dict) else str(error)
                 raise ProviderError(self._safe(f"generation {generation} failed: {message or status}"))
-            await asyncio.sleep(wait)
-            wait = min(POLL_MAX, wait * 2)
+            elapsed = time.monotonic() - started
+            await asyncio.sleep(next((pause for until, pause in POLL_STEPS if elapsed < until), POLL_MAX))
 
     async def _download(self, url: str, path: Path, key: str) -> None:
         """Fetch the clip (without the key: the link is public), bounded in size, and probe it before keeping it."""

@@ -35,5 +35,5 @@ def draw(request: AnimationRequest) -> Clip:
     periodic = request.loop in ("auto", "pingpong")
     if request.loop == "crossfade":
         count += media.crossfade_frames(request.fps)
-    frames = motion.kenburns_frames(source, (request.width, request.height), count, periodic)
+    frames = motion.kenburns_frames(source, (request.width, request.height), count, periodic, request.take)
     return Clip(fps=request.fps, frames=frames, count=count, loop_closed=request.loop != "crossfade")

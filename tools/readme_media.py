@@ -1,0 +1,64 @@
+"""Make the README's pictures with the project's own pipeline: build example_site/ with the local provider, then
+save a strip of frames from each animation, and a small GIF made by a real build with `output: gif`.
+
+    python tools/readme_media.py        # writes docs/media/frames.png and docs/media/cat.gif
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import yaml
+from PIL import Image
+
+from mkdocs_animate_plugin import media
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "media"
+
+
+def build(config: Path, site: Path) -> None:
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(site)], check=True)
+
+
+def strip(video: Path, height: int = 150, count: int = 4) -> np.ndarray:
+    info = media.probe(video)
+    frames = list(media.decode(video, (info.width, info.height)))
+    picks = [frames[round(i * (len(frames) - 1) / count)] for i in range(count)]
+    row = np.concatenate([np.pad(f, ((0, 0), (0, 6), (0, 0)), constant_values=255) for f in picks], axis=1)
+    image = Image.fromarray(row)
+    return np.asarray(image.resize((round(image.width * height / image.height), height), Image.Resampling.LANCZOS))
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder) / "site"
+        build(ROOT / "example_site" / "mkdocs.yml", site)
+        videos = sorted((site / "assets" / "animate").glob("*.mp4"), key=lambda p: p.stat().st_size)
+        rows = [strip(v) for v in videos]
+        width = max(r.shape[1] for r in rows)
+        rows = [np.pad(r, ((0, 6), (0, width - r.shape[1]), (0, 0)), constant_values=255) for r in rows]
+        Image.fromarray(np.concatenate(rows, axis=0)).save(OUT / "frames.png", optimize=True)
+
+        # A small GIF by a real build: the cat page alone, output gif, 320 px wide.
+        root = Path(folder) / "gif"
+        (root / "docs" / "img").mkdir(parents=True)
+        shutil.copy(ROOT / "example_site/docs/img/chelsea.png", root / "docs/img/chelsea.png")
+        (root / "docs" / "index.md").write_text("![Chelsea the cat](img/chelsea.png)\n")
+        config = {"site_name": "GIF", "plugins": [{"animate": {"provider": "local", "output": "gif", "width": 320}}]}
+        (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+        build(root / "mkdocs.yml", root / "site")
+        (gif,) = (root / "site" / "assets" / "animate").glob("*.gif")
+        shutil.copy(gif, OUT / "cat.gif")
+    for name in ("frames.png", "cat.gif"):
+        print(f"{OUT / name}: {(OUT / name).stat().st_size / 1024:.0f} KiB")
+
+
+if __name__ == "__main__":
+    main()
