@@ -245,3 +245,32 @@ def test_a_duration_the_model_cannot_make_is_a_configuration_error(paid_site):
     result = paid_site.run("build", env={**os.environ, "AIMLAPI_API_KEY": KEY})
     assert result.returncode == 1
     assert "kling-video/v1.6/pro/image-to-video makes clips of 5, 10 seconds, not 7" in result.stderr
+
+
+def test_a_terminal_shows_live_progress(paid_site, standin):
+    import pty
+
+    paid_site.image("img/cat.png", picture(400, 300))
+    paid_site.page("index.md", "![cat](img/cat.png)\n")
+    standin.latency = 2.5
+    leader, follower = pty.openpty()
+    build = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(paid_site.root / "mkdocs.yml")],
+        stdout=follower, stderr=follower, env={**os.environ, "AIMLAPI_API_KEY": KEY},
+    )  # fmt: skip
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    build.wait()
+    os.close(leader)
+    text = seen.decode(errors="replace")
+    assert build.returncode == 0
+    assert "animate: 0 queued, 1 in progress, 0 done" in text
+    assert "1 image(s) animated" in text

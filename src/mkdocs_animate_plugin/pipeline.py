@@ -24,6 +24,7 @@ from .config import Settings
 from .discover import KEY_ATTRIBUTE, Candidate, classify, find_images
 from .errors import AnimateError, ImageProblem, ProviderAuthError
 from .markup import img_tags, marked_tags, splice
+from .progress import Progress
 from .providers import provider_class
 from .providers.base import AnimationRequest, Clip, Provider
 from .scheduler import Scheduler
@@ -89,6 +90,7 @@ class Pipeline:
             self.provider.ready()
         self.identity = self.provider.identity()
         self.scheduler: Scheduler[Outcome] = Scheduler(settings.concurrency)
+        self.progress = Progress()
         self.summary = Summary(cost_per_clip=settings.cost_per_clip, paid=self.provider.paid)
         self._stills: dict[Path, images.StillInfo | ImageProblem] = {}
         self._hashes: dict[Path, str] = {}
@@ -213,26 +215,33 @@ class Pipeline:
                 return
             if paid:
                 self._paid.add(paid)
+            self.progress.add()
             self.scheduler.submit(key, lambda: self._produce(key, request))
 
     async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
         import asyncio  # only a build that makes something needs the event loop's machinery
 
-        try:
-            async with self.scheduler.slot():
+        async with self.scheduler.slot():
+            self.progress.start()
+            try:
                 if self._auth_failed:  # checked once a slot is free: a refused key stops every later call
                     return Outcome("failed", reason=self._auth_failed, quiet=True)
                 clip = await asyncio.wait_for(self.provider.animate(request), self.settings.timeout)
+            except ProviderAuthError as error:
+                quiet = self._auth_failed is not None
+                self._auth_failed = f"{error}; no further provider call is made in this build"
+                return Outcome("failed", reason=self._auth_failed, quiet=quiet)
+            except AnimateError as error:
+                return Outcome("failed", reason=str(error))
+            except TimeoutError:
+                return Outcome("failed", reason=f"no clip after the timeout of {self.settings.timeout:g} s")
+            finally:
+                self.progress.finish()
+        try:
             async with self.scheduler.workers():
                 entry = await asyncio.to_thread(self._encode, key, request, clip)
-        except ProviderAuthError as error:
-            quiet = self._auth_failed is not None
-            self._auth_failed = f"{error}; no further provider call is made in this build"
-            return Outcome("failed", reason=self._auth_failed, quiet=quiet)
         except AnimateError as error:
             return Outcome("failed", reason=str(error))
-        except TimeoutError:
-            return Outcome("failed", reason=f"no clip after the timeout of {self.settings.timeout:g} s")
         return Outcome("new", entry)
 
     def _encode(self, key: str, request: AnimationRequest, clip: Clip) -> Entry:
@@ -339,6 +348,7 @@ class Pipeline:
                 f"{self._over_budget} image(s) were left still: max_new allows {self.settings.max_new} new paid "
                 "generation(s) per build; the next build makes more"
             )
+        self.progress.close()
         try:
             if self.scheduler.started:
                 self.scheduler.call(self.provider.aclose())
