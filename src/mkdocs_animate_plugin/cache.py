@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -57,30 +59,48 @@ class Entry:
 class Store:
     """The cache folder. One instance per build; safe to use from several threads."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, index: Path | None = None) -> None:
         self.root = root
         self.files = root / "animations"
+        self._scratch: Path | None = None
         try:
-            self.files.mkdir(parents=True, exist_ok=True)
-            self.index = diskcache.Cache(str(root / "index"))
+            if index is None:
+                self.files.mkdir(parents=True, exist_ok=True)
+            self.index = diskcache.Cache(str(index or root / "index"))
         except (OSError, diskcache.core.Timeout) as error:
             raise CacheError(f"the cache folder {root} cannot be used: {error}") from None
 
+    @classmethod
+    def snapshot(cls, root: Path) -> Store:
+        """A read-only view for dry runs: the index is copied (it is small) so that not a byte of the cache
+        changes, not even sqlite's own bookkeeping."""
+        scratch = Path(tempfile.mkdtemp(prefix="animate-plan-"))
+        if (root / "index").is_dir():
+            shutil.copytree(root / "index", scratch / "index")
+        store = cls(root, index=scratch / "index")
+        store._scratch = scratch
+        return store
+
     def close(self) -> None:
         self.index.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     # --- animations ------------------------------------------------------------------------------------------
 
     def path(self, entry: Entry) -> Path:
         return self.files / entry.file
 
-    def get(self, key: str) -> tuple[Entry | None, str | None]:
-        """The entry for `key` if its file matches its record; a damaged one is dropped and the reason returned."""
+    def get(self, key: str, repair: bool = True) -> tuple[Entry | None, str | None]:
+        """The entry for `key` if its file matches its record; a damaged one is dropped (unless `repair` is
+        off, for a dry run) and the reason returned."""
         raw = self.index.get(f"anim/{key}")
         if raw is None:
             return None, None
         entry = Entry(**json.loads(raw))
         problem = self._damage(entry)
+        if problem and not repair:
+            return None, None
         if problem:
             self.index.delete(f"anim/{key}")
             self.path(entry).unlink(missing_ok=True)
@@ -123,6 +143,31 @@ class Store:
         )
         self.index.set(f"anim/{key}", json.dumps(asdict(entry)))
         return entry
+
+    # --- what the cache holds, and trimming it ---------------------------------------------------------------
+
+    def entries(self) -> list[Entry]:
+        return [Entry(**json.loads(self.index[k])) for k in list(self.index.iterkeys()) if k.startswith("anim/")]
+
+    def clips(self) -> list[Path]:
+        folder = self.root / "clips"
+        return sorted(p for p in folder.glob("*.mp4") if not p.name.startswith(".")) if folder.is_dir() else []
+
+    def count(self, namespace: str) -> int:
+        return sum(1 for k in self.index.iterkeys() if k.startswith(f"{namespace}/"))
+
+    def remove(self, entry: Entry) -> None:
+        """Forget the record first, then the file: a reader never finds a record without its file."""
+        self.index.delete(f"anim/{entry.key}")
+        self.path(entry).unlink(missing_ok=True)
+
+    def remove_stale_temps(self, older_than: float = 86400) -> None:
+        """Temporary files left by a killed build (a finished write renames its file at once)."""
+        now = time.time()
+        for folder in (self.files, self.root / "clips"):
+            for temp in folder.glob(".*.tmp.*") if folder.is_dir() else ():
+                if now - temp.stat().st_mtime > older_than:
+                    temp.unlink(missing_ok=True)
 
     # --- small texts (prompts) and the journal of paid generations -------------------------------------------
 

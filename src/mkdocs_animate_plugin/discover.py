@@ -120,11 +120,33 @@ def find_images(
     for element, tag in zip(elements, tags):
         if inside is not None and id(element) not in inside:
             continue
-        if tag.get(KEY_ATTRIBUTE):
-            continue  # already animated by an earlier run
+        if tag.get(KEY_ATTRIBUTE) or any(a.tag in ("video", "picture") for a in element.iterancestors()):
+            continue  # an animation's fallback, or a <picture> that already chooses its own sources
         context, in_link = _context(element)
         found.append(Candidate(tag, context, in_link, **_options(tag)))
     return found
+
+
+def content_areas(selector: str | None = None) -> Callable[[etree._Element], list[etree._Element]]:
+    """What counts as a built page's content: the elements `selector` (CSS) matches, else the page's
+    `<article>`s, else its `[role=main]`, else its `<main>`; never the header, navigation or footer around them."""
+    if selector:
+        from lxml.cssselect import CSSSelector
+
+        try:
+            match = CSSSelector(selector)
+        except Exception as error:  # cssselect raises its own SelectorSyntaxError and ExpressionError
+            raise ValueError(f"--content {selector!r} is not a CSS selector: {error}") from None
+        return lambda root: match(root)
+
+    def default(root: etree._Element) -> list[etree._Element]:
+        for xpath in ("//article", "//*[@role='main']", "//main"):
+            areas = root.xpath(xpath)
+            if areas:
+                return areas
+        return []
+
+    return default
 
 
 def classify(src: str) -> str | None:

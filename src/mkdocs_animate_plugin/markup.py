@@ -34,12 +34,7 @@ class Tag:
 
 
 def _tag(match: re.Match, group: int = 0) -> Tag:
-    attrs: dict[str, str] = {}
-    for name, value in _ATTRIBUTES.findall(match[group][4:]):
-        if value[:1] in ("'", '"'):
-            value = value[1:-1]
-        attrs.setdefault(name.lower(), html.unescape(value))
-    return Tag(match.start(group), match.end(group), attrs)
+    return Tag(match.start(group), match.end(group), _attributes(match[group][4:]))
 
 
 def img_tags(text: str) -> Iterator[Tag]:
@@ -47,6 +42,47 @@ def img_tags(text: str) -> Iterator[Tag]:
     for match in _TOKENS.finditer(text):
         if match[2]:
             yield _tag(match, 2)
+
+
+_ELEMENTS = re.compile(
+    rf"<!--.*?-->|<(?P<raw>script|style|textarea|title)\b(?P<rawattrs>(?:{_ATTRIBUTE})*)\s*/?>"
+    rf"(?P<text>.*?)</(?P=raw)\s*>|<(?P<name>[a-zA-Z][\w:-]*)\b(?P<attrs>(?:{_ATTRIBUTE})*)\s*/?>",
+    re.DOTALL | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Element:
+    """Any start tag: its name, span and attributes; for script, style and the like, the span of its text too."""
+
+    name: str
+    start: int
+    end: int
+    attrs: dict[str, str]
+    inner: tuple[int, int] | None = None
+
+    def get(self, name: str) -> str | None:
+        return self.attrs.get(name)
+
+
+def _attributes(text: str) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    for name, value in _ATTRIBUTES.findall(text):
+        if value[:1] in ("'", '"'):
+            value = value[1:-1]
+        attrs.setdefault(name.lower(), html.unescape(value))
+    return attrs
+
+
+def elements(text: str) -> Iterator[Element]:
+    """Every start tag outside comments, in document order (for rewriting a saved page's references)."""
+    for match in _ELEMENTS.finditer(text):
+        if match["raw"]:
+            text_span = (match.start("text"), match.end("text"))
+            # The start tag ends where its text begins.
+            yield Element(match["raw"].lower(), match.start(), text_span[0], _attributes(match["rawattrs"]), text_span)
+        elif match["name"]:
+            yield Element(match["name"].lower(), match.start(), match.end(), _attributes(match["attrs"]))
 
 
 def marked_tags(text: str, attribute: str = "data-animate-key") -> Iterator[Tag]:

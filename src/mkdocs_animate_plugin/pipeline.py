@@ -77,14 +77,29 @@ class Summary:
 Resolver = Callable[[str], Path | None]
 
 
+@dataclass(frozen=True)
+class PlanRow:
+    """One image of a dry run: what a build would do with it, and why."""
+
+    page: str
+    src: str
+    state: str  # "cached", "new", "skipped", "failed" (a problem a build would warn about)
+    detail: str = ""
+    key: str | None = None
+    paid: str | None = None  # the paid generation it would start
+    clip: str | None = None  # the kept clip it uses (paid providers keep what they downloaded)
+
+
 class Pipeline:
     """One build: its cache, its provider, its scheduler and its counts."""
 
-    def __init__(self, settings: Settings, *, generate: bool = True) -> None:
+    def __init__(self, settings: Settings, *, generate: bool = True, plan: bool = False) -> None:
         self.settings = settings
         # Without `generate` (offline, or `mkdocs serve` showing only what is cached) the provider is never called.
-        self.generate = generate and not settings.offline
-        self.store = Store(settings.cache_dir)
+        self.generate = generate and not settings.offline and not plan
+        # A dry run reads a snapshot of the cache and records what a build would do, touching nothing.
+        self.plan: list[PlanRow] | None = [] if plan else None
+        self.store = Store.snapshot(settings.cache_dir) if plan else Store(settings.cache_dir)
         self.provider: Provider = provider_class(settings.provider)(settings, self.store)
         if self.generate:
             self.provider.ready()
@@ -115,7 +130,7 @@ class Pipeline:
         edits = []
         for candidate in candidates:
             key = self._plan_image(candidate, page, resolve)
-            if key:
+            if key and self.plan is None:
                 edits.append(rewrite.mark(candidate.tag, key))
         return splice(text, edits)
 
@@ -134,22 +149,16 @@ class Pipeline:
         if reason is None and settings.select == "opt-in" and not candidate.opted_in:
             reason = "not opted in"
         if reason:
-            self.summary.skipped[reason] += 1
-            return None
+            return self._skip(page, src, reason)
         path = resolve(src)
         if path is None or not path.is_file():
-            log.warning(f"Couldn't animate '{src}' in '{page}': no such file in the site")
-            self.summary.skipped["missing"] += 1
-            return None
+            return self._skip(page, src, "missing", "no such file in the site")
         still = self._still(path)
         if isinstance(still, ImageProblem):
-            log.warning(f"Couldn't animate '{src}' in '{page}': {still}")
-            self.summary.skipped["unreadable"] += 1
-            return None
+            return self._skip(page, src, "unreadable", str(still))
         small = still.width < settings.min_width or still.height < settings.min_height
         if small and not candidate.opted_in:
-            self.summary.skipped["too small"] += 1
-            return None
+            return self._skip(page, src, "too small", f"{still.width}x{still.height} px")
         request = self._request(candidate, path, still)
         key = make_key(
             {
@@ -165,7 +174,22 @@ class Pipeline:
         self._sources.setdefault(key, src)
         self._still_sizes[key] = (still.width, still.height)
         self._submit(key, request)
+        if self.plan is not None:
+            outcome = self.scheduler.known(key).result()  # type: ignore[union-attr]
+            state = {"cached": "cached", "planned": "new"}.get(outcome.status, outcome.status)
+            clip = getattr(self.provider, "generation_key", lambda request: None)(request)
+            paid = self.provider.needs_payment(request)
+            self.plan.append(PlanRow(page, src, state, outcome.reason, key, paid, clip))
         return key
+
+    def _skip(self, page: str, src: str, reason: str, problem: str | None = None) -> None:
+        """Count (and in a dry run, list) an image left still; a real problem is a warning naming page and image."""
+        if problem and reason != "too small":
+            log.warning(f"Couldn't animate '{src}' in '{page}': {problem}")
+        self.summary.skipped[reason] += 1
+        if self.plan is not None:
+            self.plan.append(PlanRow(page, src, "skipped", f"{reason}: {problem}" if problem else reason))
+        return None
 
     def _still(self, path: Path) -> images.StillInfo | ImageProblem:
         if path not in self._stills:
@@ -200,11 +224,13 @@ class Pipeline:
     def _submit(self, key: str, request: AnimationRequest) -> None:
         if self.scheduler.known(key):
             return
-        entry, damage = self.store.get(key)
+        entry, damage = self.store.get(key, repair=self.plan is None)
         if damage:
             log.warning(f"Cached animation {key} was dropped ({damage}); it is made again")
         if entry:
             self.scheduler.done(key, Outcome("cached", entry))
+        elif self.plan is not None:
+            self.scheduler.done(key, Outcome("planned", reason=f"to make with {self.provider.name}"))
         elif not self.generate:
             self.scheduler.done(key, Outcome("skipped", reason="not cached (offline)"))
         else:
@@ -285,7 +311,8 @@ class Pipeline:
             self._copy(outcome.entry, site_dir)
             entry = outcome.entry
             url = posixpath.relpath(f"{ASSET_DIR}/{entry.file}", page_dir or ".")
-            markup = rewrite.animated(tag, url, entry.ext, (entry.width, entry.height), self._still_sizes.get(key))
+            size = (entry.width, entry.height)
+            markup = rewrite.animated(tag, text, url, entry.ext, size, self._still_sizes.get(key))
             edits.append((tag.start, tag.end, markup))
             animated_here = True
         if not edits:

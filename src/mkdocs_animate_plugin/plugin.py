@@ -28,7 +28,9 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
 
     def __init__(self) -> None:
         self.serving = False
+        self.dry_run = False  # set by `mkdocs-animate plan`: record what a build would do, make nothing
         self.pipeline: Pipeline | None = None
+        self.report = None  # the last build's pipeline, kept for the command to read its plan and summary
         self.files_by_url: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -44,7 +46,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         settings = Settings.from_config(self.config, config.config_file_path)
         generate = not (self.serving and self.config.serve == "cache")
         try:
-            self.pipeline = Pipeline(settings, generate=generate)
+            self.pipeline = Pipeline(settings, generate=generate, plan=self.dry_run)
         except AnimateError as error:
             raise PluginError(f"Plugin 'animate': {error}") from None
         self.site_prefix = urlsplit(config.site_url or "").path or "/"
@@ -106,4 +108,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
 
     def _close(self):
         pipeline, self.pipeline = self.pipeline, None
-        return pipeline.close() if pipeline else None
+        if pipeline is None:
+            return None
+        self.report = pipeline
+        return pipeline.close()

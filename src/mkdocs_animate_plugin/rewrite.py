@@ -32,15 +32,23 @@ def unmark(text: str, tag: Tag) -> tuple[int, int, str]:
 
 
 def animated(
-    tag: Tag, animation_url: str, ext: str, size: tuple[int, int], still_size: tuple[int, int] | None = None
+    tag: Tag,
+    text: str,
+    animation_url: str,
+    ext: str,
+    size: tuple[int, int],
+    still_size: tuple[int, int] | None = None,
 ) -> str:
-    """The markup that replaces `tag`. `size` is the animation's; the page keeps the still's declared size, or
-    gets the still's real size, so that the layout does not move while the animation loads."""
+    """The markup that replaces `tag` (found in `text`). `size` is the animation's; the page keeps the still's
+    declared size, or gets the still's real size, so that the layout does not move while the animation loads.
+    The fallback inside a video is the original tag as written, unless its id had to move to the video."""
     attrs: dict[str, str | None] = {k: v for k, v in tag.attrs.items() if k != KEY_ATTRIBUTE}
+    sized = dict(attrs)
     if "width" not in attrs and "height" not in attrs and still_size:
-        attrs["width"], attrs["height"] = str(still_size[0]), str(still_size[1])
+        sized["width"], sized["height"] = str(still_size[0]), str(still_size[1])
     classes = " ".join(["animate", *(attrs.get("class") or "").split()])
     if ext != "mp4":
+        attrs = sized  # the animation is this <img> itself
         picture = start_tag("picture", {"class": "animate animate-picture"})
         still = attrs.get("srcset") or attrs.get("src") or ""
         source = start_tag("source", {"srcset": still, "media": "(prefers-reduced-motion: reduce)"})
@@ -52,9 +60,11 @@ def animated(
         return f"{picture}{source}{start_tag('img', attrs)}</picture>"
     video: dict[str, str | None] = {"class": classes}
     for name in _VIDEO_TAKES:
-        if name in attrs:
-            video[name] = attrs[name]
-    attrs.pop("id", None)
+        if name in sized:
+            video[name] = sized[name]
+    fallback = start_tag("img", {k: v for k, v in attrs.items() if k != "id"})
+    if "id" not in attrs:
+        fallback = unmark(text, tag)[2]
     alt = attrs.get("alt") or ""
     if alt:
         video["aria-label"] = alt
@@ -71,7 +81,7 @@ def animated(
         }
     )
     source = start_tag("source", {"src": animation_url, "type": MIME[ext]})
-    return f"{start_tag('video', video)}{source}{start_tag('img', attrs)}</video>"
+    return f"{start_tag('video', video)}{source}{fallback}</video>"
 
 
 def add_assets(text: str, css_url: str, js_url: str) -> str:
