@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 from mkdocs_animate_plugin import images, media
 from mkdocs_animate_plugin.providers.base import AnimationRequest
@@ -24,6 +27,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def cpu() -> float:
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def psnr(path: Path, frames: list, size: tuple[int, int]) -> float:
+    decoded = np.stack(list(media.decode(path, size))).astype(np.float32)
+    mse = float(((decoded - np.stack(frames[: len(decoded)]).astype(np.float32)) ** 2).mean())
+    return 10 * np.log10(255**2 / max(mse, 1e-9))
 
 
 def main() -> None:
@@ -50,6 +59,16 @@ def main() -> None:
             dest = Path(folder) / f"out.{media.EXTENSIONS[output]}"
             info = media.encode(clip_frames, (width, height), fps, output, dest)
             wall, used = time.perf_counter() - started, cpu() - cpu0
+            if output == "gif":
+                plain = Path(folder) / "plain.gif"
+                subprocess.run(
+                    [media.ffmpeg(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+                     "-r", str(fps), "-i", "-", str(plain)], input=b"".join(f.tobytes() for f in frames), check=True,
+                )  # fmt: skip
+                print(
+                    f"  gif    palette {psnr(dest, frames, (width, height)):.1f} dB, {dest.stat().st_size / 1024:.0f} KiB;"
+                    f" plain ffmpeg GIF {psnr(plain, frames, (width, height)):.1f} dB, {plain.stat().st_size / 1024:.0f} KiB"
+                )
             print(
                 f"  {output:5}  wall {wall:5.2f} s  cpu {used:5.2f} s (drawing {drawn:4.2f} s)  {info.frames:3d} frames @ {fps} fps  "
                 f"{dest.stat().st_size / 1024:8.1f} KiB"

@@ -159,3 +159,23 @@ def test_another_take_is_another_motion(rocket):
     again = list(motion.kenburns_frames(rocket, (160, 106), 24, True, take=1))
     assert all(np.array_equal(a, b) for a, b in zip(one, again)), "a take is deterministic"
     assert np.abs(one[6].astype(np.int16) - two[6]).mean() > 1, "take 2 moves differently"
+
+
+def test_palette_gif_is_lighter_and_truer_than_a_plain_conversion(tmp_path, rocket):
+    import subprocess
+
+    frames = list(motion.kenburns_frames(rocket, (160, 106), 24, periodic=True))
+    ours = tmp_path / "ours.gif"
+    media.encode(iter(frames), (160, 106), 12, "gif", ours)
+    plain = tmp_path / "plain.gif"
+    subprocess.run(
+        [media.ffmpeg(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "160x106", "-r", "12",
+         "-i", "-", str(plain)], input=b"".join(f.tobytes() for f in frames), check=True,
+    )  # fmt: skip
+
+    def error(path: Path) -> float:
+        decoded = list(media.decode(path, (160, 106)))
+        return float(np.mean([np.abs(a.astype(np.int16) - b).mean() for a, b in zip(decoded, frames)]))
+
+    assert ours.stat().st_size <= plain.stat().st_size, (ours.stat().st_size, plain.stat().st_size)
+    assert error(ours) < error(plain) / 2
