@@ -1,0 +1,48 @@
+"""Loop quality of what a real build makes: for each `loop` mode and output, the jump where the loop starts again
+(mean absolute pixel difference from the last frame to the first) against the frame-to-frame motion inside."""
+
+from __future__ import annotations
+
+import lxml.html
+import numpy as np
+import pytest
+
+from mkdocs_animate_plugin import media
+
+from .conftest import PHOTOS
+
+
+def seam(path) -> tuple[float, float]:
+    """(jump at the loop point, median step inside), measured on frames reduced 4x: a jump of the picture shows
+    there, the encoder's grain (which a fresh key frame at the start of a video resets) does not."""
+    info = media.probe(path)
+    frames = [reduce(f) for f in media.decode(path, (info.width, info.height))]
+    steps = [np.abs(b - a).mean() for a, b in zip(frames, frames[1:])]
+    return float(np.abs(frames[0] - frames[-1]).mean()), float(np.median(steps))
+
+
+def reduce(frame: np.ndarray, factor: int = 4) -> np.ndarray:
+    height, width = (frame.shape[0] // factor) * factor, (frame.shape[1] // factor) * factor
+    blocks = frame[:height, :width].astype(np.float32).reshape(height // factor, factor, width // factor, factor, 3)
+    return blocks.mean(axis=(1, 3))
+
+
+@pytest.mark.parametrize("loop", ["auto", "crossfade", "pingpong", "none"])
+def test_loop_seam_per_mode_and_output(site, loop):
+    site.image("img/rocket.jpg", PHOTOS / "rocket.jpg")
+    site.configure(loop=loop, duration=2)
+    site.page(
+        "index.md",
+        "\n\n".join(f"![{o}](img/rocket.jpg){{ data-animate-output={o} }}" for o in ("video", "gif", "webp")),
+    )
+    built = site.build()
+    tree = lxml.html.fromstring(built.html("index.html"))
+    files = [tree.xpath("//video//source")[0].get("src"), *(i.get("src") for i in tree.xpath("//picture//img"))]
+    assert len(files) == 3
+    for name in files:
+        jump, step = seam(built.site / name)
+        assert step > 0.2, f"{name}: the picture moves"
+        if loop == "none":
+            assert jump > 4 * step, f"{name}: without loop closing, the end jumps back ({jump:.2f} vs {step:.2f})"
+        else:
+            assert jump <= 1.6 * step, f"{name} ({loop}): seam {jump:.2f} against steps of {step:.2f}"
