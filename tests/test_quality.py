@@ -44,5 +44,9 @@ def test_loop_seam_per_mode_and_output(site, loop):
         assert step > 0.2, f"{name}: the picture moves"
         if loop == "none":
             assert jump > 4 * step, f"{name}: without loop closing, the end jumps back ({jump:.2f} vs {step:.2f})"
+        elif name.endswith(".mp4"):
+            # A video restarts on a fresh key frame: the encoder's refresh of the grain is allowed on top of a
+            # step (about 1 to 2 levels of 255, measured at quarter size), a jump of the picture is not.
+            assert jump <= step + 1.8, f"{name} ({loop}): seam {jump:.2f} against steps of {step:.2f}"
         else:
             assert jump <= 1.6 * step, f"{name} ({loop}): seam {jump:.2f} against steps of {step:.2f}"

@@ -282,11 +282,14 @@ class Pipeline:
             frames = media.decode(clip.path, size, fps if request.output != "video" else None)
         else:
             raise AnimateError(f"the {self.provider.name} provider returned neither frames nor a file")
+        count = clip.count
         if not clip.loop_closed and request.loop != "none":
-            frames = media.close_loop(frames, "crossfade" if request.loop == "auto" else request.loop, fps)
+            mode = "crossfade" if request.loop == "auto" else request.loop
+            frames = media.close_loop(frames, mode, fps)
+            count = media.looped_count(count, mode, fps)
         temp = self.store.temp_path(key, media.EXTENSIONS[request.output])
         try:
-            info = media.encode(frames, size, fps, request.output, temp)
+            info = media.encode(frames, size, fps, request.output, temp, count)
             return self.store.put(key, temp, info)
         finally:
             temp.unlink(missing_ok=True)

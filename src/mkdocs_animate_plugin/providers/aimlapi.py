@@ -137,7 +137,7 @@ class AimlapiProvider(Provider):
             self._running[key] = asyncio.ensure_future(self._clip(request, key))
         path = await asyncio.shield(self._running[key])
         info = await asyncio.to_thread(probe_clip, path)
-        return Clip(fps=info.fps, path=path, loop_closed=self._end_frame(request))
+        return Clip(fps=info.fps, path=path, count=info.frames, loop_closed=self._end_frame(request))
 
     async def _clip(self, request: AnimationRequest, key: str) -> Path:
         path = self.clip_path(request)
