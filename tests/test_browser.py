@@ -141,7 +141,8 @@ def test_click_and_keyboard_pause_and_play(browser, served):
 
 def test_reduced_motion_shows_the_stills(browser, served):
     page, errors = open_page(browser, served + "/", reduced_motion="reduce")
-    page.wait_for_timeout(800)
+    page.wait_for_function("() => document.querySelector('video.animate[data-animate-ready]')")
+    page.wait_for_timeout(500)
     video = page.locator("video.animate")
     state = video.evaluate(STATE)
     assert state["paused"] and state["time"] == 0, "no motion: the poster (the still image) is shown"

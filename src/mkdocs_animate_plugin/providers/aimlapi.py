@@ -17,6 +17,7 @@ import base64
 import email.utils
 import io
 import json
+import os
 import random
 import time
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ MAX_WAIT = 120.0  # the longest pause between two tries, whatever Retry-After sa
 POLL_STEPS = ((10, 1.0), (30, 2.0), (120, 5.0))
 POLL_MAX = 10.0
 MAX_DOWNLOAD = 500 * 1024 * 1024
+CLAIM_SECONDS = 300  # a claim this old with no generation id was left by a build that died before submitting
 JOURNAL_DAYS = 2  # a generation older than this is not polled again: its video link has long expired
 DONE, FAILED = ("completed",), ("error", "failed")
 
@@ -124,7 +126,7 @@ class AimlapiProvider(Provider):
     def needs_payment(self, request: AnimationRequest) -> str | None:
         """The key of the generation `request` would pay for, or None when its clip is kept or already paid."""
         key = self.generation_key(request)
-        if self.clip_path(request).is_file() or self.store.get_text("journal", key):
+        if self.clip_path(request).is_file() or self.store.get_text("journal", key):  # kept, paid or being paid
             return None
         return key
 
@@ -147,26 +149,47 @@ class AimlapiProvider(Provider):
                 return path
             except MediaError:
                 path.unlink(missing_ok=True)
-        generation = self._journaled(key)
+        generation = await self._claim(key)
         if generation is None:
-            prompt = request.prompt or await self._prompt(request)
-            generation = await self._submit(request, prompt)
+            try:
+                prompt = request.prompt or await self._prompt(request)
+                generation = await self._submit(request, prompt)
+            except BaseException:
+                self.store.delete_text("journal", key)  # nothing was paid: free the claim
+                raise
             # Written before any wait: a build killed from here on resumes polling this id, and pays nothing more.
             self.store.set_text("journal", key, json.dumps({"id": generation, "submitted": time.time()}))
         url = await self._poll(key, generation)
-        await self._download(url, path, key)
+        if not path.is_file():  # another build sharing the cache may have fetched it meanwhile
+            await self._download(url, path, key)
         self.store.delete_text("journal", key)
         return path
 
-    def _journaled(self, key: str) -> str | None:
-        raw = self.store.get_text("journal", key)
-        if not raw:
-            return None
-        record = json.loads(raw)
-        if time.time() - record.get("submitted", 0) > JOURNAL_DAYS * 86400:
-            self.store.delete_text("journal", key)
-            return None
-        return record["id"]
+    async def _claim(self, key: str) -> str | None:
+        """The generation id to wait on, or None when this build is the one to submit.
+
+        The journal entry is also the lock between builds that share the cache: `add` is atomic in sqlite, so
+        of two builds only one claims a key; the other waits for the id the first one records, and pays nothing.
+        A claim with no id after CLAIM_SECONDS is a build that died before it could submit: it is taken over."""
+        mine = json.dumps({"id": None, "claimed": time.time(), "pid": os.getpid()})
+        waited = 0.0
+        while True:
+            if self.store.index.add(f"journal/{key}", mine):
+                return None
+            raw = self.store.get_text("journal", key)
+            if raw is None:
+                continue  # released between the two calls: try again
+            record = json.loads(raw)
+            if record.get("id"):
+                if time.time() - record.get("submitted", 0) > JOURNAL_DAYS * 86400:
+                    self.store.delete_text("journal", key)  # its video link has long expired
+                    continue
+                return str(record["id"])
+            if time.time() - record.get("claimed", 0) > CLAIM_SECONDS or waited > self.settings.timeout:
+                self.store.delete_text("journal", key)
+                continue
+            await asyncio.sleep(1.0)
+            waited += 1.0
 
     async def _prompt(self, request: AnimationRequest) -> str:
         key = self._prompt_key(request)
