@@ -231,12 +231,22 @@ def test_serve_shows_only_cached_animations(paid_site, standin):
     assert animated(paid_site.build(command="serve")) == ["cat"]
 
 
-def test_aimlapi_without_a_key_is_a_configuration_error(paid_site, monkeypatch):
-    monkeypatch.delenv("AIMLAPI_API_KEY")
-    paid_site.page("index.md", "# Home\n")
-    result = paid_site.run("build", env={k: v for k, v in os.environ.items() if k != "AIMLAPI_API_KEY"})
-    assert result.returncode == 1
-    assert "the aimlapi provider needs an API key" in result.stderr and "Traceback" not in result.stderr
+def test_without_a_key_the_build_uses_the_cache_and_warns(paid_site, standin, monkeypatch):
+    paid_site.image("img/cat.png", picture(400, 300, seed=1))
+    paid_site.image("img/dog.png", picture(400, 300, seed=2))
+    paid_site.page("index.md", "![cat](img/cat.png)\n")
+    paid_site.build()
+    calls = len(standin.calls)
+    paid_site.page("index.md", "![cat](img/cat.png)\n\n![dog](img/dog.png)\n")
+    env = {k: v for k, v in os.environ.items() if k != "AIMLAPI_API_KEY"}  # a pull request from a fork
+    result = paid_site.run("build", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "the aimlapi provider needs an API key" in result.stderr and "uses only cached animations" in result.stderr
+    assert len(standin.calls) == calls
+    html = (paid_site.root / "site" / "index.html").read_text()
+    assert html.count("<video") == 1 and 'src="img/dog.png"' in html
+    strict = paid_site.run("build", "--strict", env=env)
+    assert strict.returncode == 1 and "Traceback" not in strict.stderr
 
 
 def test_a_duration_the_model_cannot_make_is_a_configuration_error(paid_site):

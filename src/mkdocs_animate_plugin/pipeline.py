@@ -102,7 +102,12 @@ class Pipeline:
         self.store = Store.snapshot(settings.cache_dir) if plan else Store(settings.cache_dir)
         self.provider: Provider = provider_class(settings.provider)(settings, self.store)
         if self.generate:
-            self.provider.ready()
+            try:
+                self.provider.ready()
+            except AnimateError as error:
+                # A fork's pull request has no key: it shows what the cache has rather than failing the build.
+                log.warning(f"{error}; this build uses only cached animations")
+                self.generate = False
         self.identity = self.provider.identity()
         self.scheduler: Scheduler[Outcome] = Scheduler(settings.concurrency)
         self.progress = Progress()

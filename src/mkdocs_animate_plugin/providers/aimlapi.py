@@ -90,8 +90,8 @@ class AimlapiProvider(Provider):
     def ready(self) -> None:
         if not self._key:
             raise AnimateError(
-                "the aimlapi provider needs an API key: set the AIMLAPI_API_KEY environment variable (or the "
-                "api_key option), or use provider: local, or offline: true to use only what is cached"
+                "the aimlapi provider needs an API key (the AIMLAPI_API_KEY environment variable or the api_key "
+                "option); set offline: true to use only what is cached without this warning"
             )
 
     def identity(self) -> dict[str, Any]:
