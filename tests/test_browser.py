@@ -89,7 +89,8 @@ def open_page(browser, url: str, **options):
     page = context.new_page()
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("requestfailed", lambda request: errors.append(f"failed: {request.url}"))
+    # A video that is stopped (reduced motion) cancels its download: that is not an error.
+    page.on("requestfailed", lambda r: None if "ABORTED" in (r.failure or "") else errors.append(f"failed: {r.url}"))
     page.goto(url)
     page.wait_for_load_state("networkidle")
     return page, errors

@@ -27,10 +27,11 @@ def reduce(frame: np.ndarray, factor: int = 4) -> np.ndarray:
     return blocks.mean(axis=(1, 3))
 
 
+@pytest.mark.parametrize("motion", ["kenburns", "parallax"])
 @pytest.mark.parametrize("loop", ["auto", "crossfade", "pingpong", "none"])
-def test_loop_seam_per_mode_and_output(site, loop):
+def test_loop_seam_per_mode_and_output(site, loop, motion):
     site.image("img/rocket.jpg", PHOTOS / "rocket.jpg")
-    site.configure(loop=loop, duration=2)
+    site.configure(loop=loop, duration=2, local_motion=motion)
     site.page(
         "index.md",
         "\n\n".join(f"![{o}](img/rocket.jpg){{ data-animate-output={o} }}" for o in ("video", "gif", "webp")),
@@ -42,7 +43,7 @@ def test_loop_seam_per_mode_and_output(site, loop):
     for name in files:
         jump, step = seam(built.site / name)
         assert step > 0.2, f"{name}: the picture moves"
-        if loop == "none":
+        if loop == "none" and motion == "kenburns":  # the parallax orbit loops by construction, always
             assert jump > 4 * step, f"{name}: without loop closing, the end jumps back ({jump:.2f} vs {step:.2f})"
         elif name.endswith(".mp4"):
             # A video restarts on a fresh key frame: the encoder's refresh of the grain is allowed on top of a

@@ -90,3 +90,48 @@ def kenburns_frames(
         box = path.box(progress, sway, image.size)
         frame = image.resize(size, Image.Resampling.BICUBIC, box=box)
         yield np.asarray(frame)
+
+
+# --- 2.5D parallax ------------------------------------------------------------------------------------------
+
+PARALLAX_MARGIN = 0.04  # of each side, kept out of frame so that the warp never reaches the picture's edge
+PARALLAX_STRENGTH = 0.035  # camera orbit radius, as a fraction of the width: near and far parts part by this much
+
+
+def parallax_frames(
+    image: Image.Image, depth: np.ndarray, size: tuple[int, int], count: int, take: int = 1
+) -> Iterator[np.ndarray]:
+    """`count` frames of a small camera orbit over the picture: near parts (depth 1) move against far ones
+    (depth 0) about the middle distance. Each output pixel samples the picture backward, bilinearly, at its own
+    depth's offset, so nothing tears and nothing is left empty; the orbit is periodic, so the loop is seamless.
+    `depth` is a map of `image`'s size."""
+    width, height = size
+    margin_x, margin_y = round(width * PARALLAX_MARGIN), round(height * PARALLAX_MARGIN)
+    source_size = (width + 2 * margin_x, height + 2 * margin_y)
+    source = np.asarray(image.resize(source_size, Image.Resampling.LANCZOS), dtype=np.float32).reshape(-1, 3)
+    depth_map = Image.fromarray(depth.astype(np.float32), mode="F").resize(source_size, Image.Resampling.BILINEAR)
+    near = np.asarray(depth_map, dtype=np.float32)[margin_y : margin_y + height, margin_x : margin_x + width] - 0.5
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    xs += margin_x
+    ys += margin_y
+    # Never further than the margin: the biggest offset is half the orbit (depth 0 or 1 against 0.5).
+    radius = min(width * PARALLAX_STRENGTH, 1.8 * margin_x, 1.8 * margin_y * 2)
+    turn = 1 if take % 2 else -1
+    start = 0.9 * (take - 1)  # another take starts the orbit elsewhere
+    for index in range(count):
+        angle = start + turn * 2 * math.pi * index / count
+        fx = xs + radius * math.cos(angle) * near
+        fy = ys + 0.5 * radius * math.sin(angle) * near
+        yield _bilinear(source, source_size, fx, fy)
+
+
+def _bilinear(flat: np.ndarray, size: tuple[int, int], fx: np.ndarray, fy: np.ndarray) -> np.ndarray:
+    width, height = size
+    fx = np.clip(fx, 0, width - 1.001)
+    fy = np.clip(fy, 0, height - 1.001)
+    x0, y0 = fx.astype(np.int32), fy.astype(np.int32)
+    wx, wy = (fx - x0)[..., None], (fy - y0)[..., None]
+    index = y0 * width + x0
+    top = flat[index] * (1 - wx) + flat[index + 1] * wx
+    bottom = flat[index + width] * (1 - wx) + flat[index + width + 1] * wx
+    return np.clip(top * (1 - wy) + bottom * wy + 0.5, 0, 255).astype(np.uint8)
