@@ -35,6 +35,7 @@ class StandIn:
         self.faults: dict[str, list] = defaultdict(list)
         self.generations: dict[str, dict] = {}
         self._lock = threading.Lock()
+        self._clip_lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -151,15 +152,16 @@ class StandIn:
                 if age < standin.latency:
                     status = "queued" if age < standin.latency / 2 else "generating"
                     return self._send(200, {"id": generation, "status": status, "video": None, "error": None})
-                if "outcome" not in record:
-                    fault = standin._fault("poll")
-                    if fault == "error":
-                        record["outcome"] = "error"
-                    else:
-                        if fault is not None:
-                            standin.faults["poll"].insert(0, fault)
-                        record["outcome"] = "completed"
-                        standin._make_clip(generation, record["body"])
+                with standin._clip_lock:  # two builds may poll the same generation at once: make it once
+                    if "outcome" not in record:
+                        fault = standin._fault("poll")
+                        if fault == "error":
+                            record["outcome"] = "error"
+                        else:
+                            if fault is not None:
+                                standin.faults["poll"].insert(0, fault)
+                            standin._make_clip(generation, record["body"])
+                            record["outcome"] = "completed"
                 if record["outcome"] == "error":
                     return self._send(200, {"id": generation, "status": "error", "video": None,
                                             "error": {"name": "GenerationError", "message": "injected failure"}})  # fmt: skip

@@ -207,13 +207,18 @@ def test_the_key_is_never_written_anywhere(paid_site, standin):
             assert KEY.encode() not in path.read_bytes(), path
 
 
-def test_offline_uses_only_the_cache(paid_site, standin, monkeypatch):
+def cat_cached_dog_new(paid_site, standin) -> int:
+    """A site whose cat is cached and whose dog is new; returns the provider calls made so far."""
     paid_site.image("img/cat.png", picture(400, 300, seed=1))
     paid_site.image("img/dog.png", picture(400, 300, seed=2))
     paid_site.page("index.md", "![cat](img/cat.png)\n")
     paid_site.build()
-    calls = len(standin.calls)
     paid_site.page("index.md", "![cat](img/cat.png)\n\n![dog](img/dog.png)\n")
+    return len(standin.calls)
+
+
+def test_offline_uses_only_the_cache(paid_site, standin, monkeypatch):
+    calls = cat_cached_dog_new(paid_site, standin)
     paid_site.configure(offline=True)
     monkeypatch.delenv("AIMLAPI_API_KEY")  # CI without the key
     built = paid_site.build()
@@ -232,12 +237,7 @@ def test_serve_shows_only_cached_animations(paid_site, standin):
 
 
 def test_without_a_key_the_build_uses_the_cache_and_warns(paid_site, standin, monkeypatch):
-    paid_site.image("img/cat.png", picture(400, 300, seed=1))
-    paid_site.image("img/dog.png", picture(400, 300, seed=2))
-    paid_site.page("index.md", "![cat](img/cat.png)\n")
-    paid_site.build()
-    calls = len(standin.calls)
-    paid_site.page("index.md", "![cat](img/cat.png)\n\n![dog](img/dog.png)\n")
+    calls = cat_cached_dog_new(paid_site, standin)
     env = {k: v for k, v in os.environ.items() if k != "AIMLAPI_API_KEY"}  # a pull request from a fork
     result = paid_site.run("build", env=env)
     assert result.returncode == 0, result.stderr

@@ -150,6 +150,9 @@ class AimlapiProvider(Provider):
             except MediaError:
                 path.unlink(missing_ok=True)
         generation = await self._claim(key)
+        if generation is None and path.is_file():
+            self.store.delete_text("journal", key)  # another build finished it while this one waited
+            return path
         if generation is None:
             try:
                 prompt = request.prompt or await self._prompt(request)
