@@ -118,7 +118,8 @@ class Pipeline:
         self._sources: dict[str, str] = {}  # key -> the image as a page names it
         self._still_sizes: dict[str, tuple[int, int]] = {}
         self._warned: set[str] = set()
-        self._copied: set[str] = set()
+        self._copied: set[str] = set()  # animation keys already put into the site
+        self._assets_written = False
         self._paid: set[str] = set()  # the paid generations this build starts
         self._over_budget = 0
         self._auth_failed: str | None = None
@@ -365,13 +366,13 @@ class Pipeline:
         self._copied.add(entry.key)
 
     def _write_assets(self, site_dir: Path) -> None:
-        if "assets" in self._copied:
+        if self._assets_written:
             return
         folder = site_dir / ASSET_DIR
         folder.mkdir(parents=True, exist_ok=True)
         for name in (rewrite.CSS_FILE, rewrite.JS_FILE):
             shutil.copyfile(ASSETS / name, folder / name)
-        self._copied.add("assets")
+        self._assets_written = True
 
     # --- at the end ----------------------------------------------------------------------------------------
 

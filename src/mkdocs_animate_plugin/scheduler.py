@@ -81,9 +81,6 @@ class Scheduler(Generic[T]):
     def started(self) -> bool:
         return self._loop is not None
 
-    def pending(self) -> int:
-        return sum(not future.done() for future in self._futures.values())
-
     def close(self) -> None:
         """Cancel what has not run (an interrupted build) and stop the loop's thread."""
         for future in self._futures.values():
