@@ -84,7 +84,7 @@ class AimlapiProvider(Provider):
         self._key = settings.api_key
         self._http: httpx.AsyncClient | None = None
         self._chat: Any = None
-        self._running: dict[str, asyncio.Future[Path]] = {}
+        self._running: dict[str, asyncio.Future[tuple[Path, media.MediaInfo]]] = {}
         self.submitted = 0  # new paid generations this build
 
     def ready(self) -> None:
@@ -137,22 +137,21 @@ class AimlapiProvider(Provider):
         # Two outputs of one image (a GIF and a video) share one paid clip: the second waits for the first.
         if key not in self._running:
             self._running[key] = asyncio.ensure_future(self._clip(request, key))
-        path = await asyncio.shield(self._running[key])
-        info = await asyncio.to_thread(probe_clip, path)
+        path, info = await asyncio.shield(self._running[key])
         return Clip(fps=info.fps, path=path, count=info.frames, loop_closed=self._end_frame(request))
 
-    async def _clip(self, request: AnimationRequest, key: str) -> Path:
+    async def _clip(self, request: AnimationRequest, key: str) -> tuple[Path, media.MediaInfo]:
+        """The paid clip, kept or made, and what its probe said (each file is probed once)."""
         path = self.clip_path(request)
         if path.is_file():
             try:
-                await asyncio.to_thread(probe_clip, path)
-                return path
+                return path, await asyncio.to_thread(probe_clip, path)
             except MediaError:
                 path.unlink(missing_ok=True)
         generation = await self._claim(key)
         if generation is None and path.is_file():
             self.store.delete_text("journal", key)  # another build finished it while this one waited
-            return path
+            return path, await asyncio.to_thread(probe_clip, path)
         if generation is None:
             try:
                 prompt = request.prompt or await self._prompt(request)
@@ -163,10 +162,12 @@ class AimlapiProvider(Provider):
             # Written before any wait: a build killed from here on resumes polling this id, and pays nothing more.
             self.store.set_text("journal", key, json.dumps({"id": generation, "submitted": time.time()}))
         url = await self._poll(key, generation)
-        if not path.is_file():  # another build sharing the cache may have fetched it meanwhile
-            await self._download(url, path, key)
+        if path.is_file():  # another build sharing the cache fetched it meanwhile
+            info = await asyncio.to_thread(probe_clip, path)
+        else:
+            info = await self._download(url, path, key)
         self.store.delete_text("journal", key)
-        return path
+        return path, info
 
     async def _claim(self, key: str) -> str | None:
         """The generation id to wait on, or None when this build is the one to submit.
@@ -272,7 +273,7 @@ class AimlapiProvider(Provider):
             elapsed = time.monotonic() - started
             await asyncio.sleep(next((pause for until, pause in POLL_STEPS if elapsed < until), POLL_MAX))
 
-    async def _download(self, url: str, path: Path, key: str) -> None:
+    async def _download(self, url: str, path: Path, key: str) -> media.MediaInfo:
         """Fetch the clip (without the key: the link is public), bounded in size, and probe it before keeping it."""
         if not url.startswith(("https://", "http://")):
             raise ProviderError(f"the video link is not http(s): {url[:80]}")
@@ -294,10 +295,11 @@ class AimlapiProvider(Provider):
                                 raise ProviderError(f"the clip download is over {MAX_DOWNLOAD >> 20} MB")
                             file.write(chunk)
             try:
-                await asyncio.to_thread(probe_clip, temp)
+                info = await asyncio.to_thread(probe_clip, temp)
             except MediaError as error:
                 raise ProviderError(f"the downloaded clip is not a usable video: {error}") from None
             temp.replace(path)
+            return info
         except httpx.HTTPError as error:
             raise ProviderError(f"the clip download failed: {type(error).__name__}") from None
         finally:
