@@ -25,7 +25,7 @@ CODECS = {"video": "h264", "gif": "gif", "webp": "webp_anim"}
 _ENCODE_ARGS = {
     "video": [
         "-c:v", "libx264", "-preset", "slow", "-crf", "26", "-profile:v", "high", "-pix_fmt", "yuv420p",
-        "-movflags", "+faststart", "-an", "-threads", "2", "-x264-params", "threads=2:sliced-threads=0",
+        "-movflags", "+faststart", "-an", "-threads", "2",
     ],
     "gif": [
         "-filter_complex",
@@ -108,8 +108,9 @@ def encode(
     width, height = size
     args = ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"]
     args += ["-r", f"{fps:g}", "-i", "-", *_ENCODE_ARGS[output]]
-    if output == "video" and count > 12:
-        args += ["-x264-params", f"threads=2:sliced-threads=0:zones={count - 6},{count - 1},b=3"]
+    if output == "video":
+        x264 = "threads=2:sliced-threads=0" + (f":zones={count - 6},{count - 1},b=3" if count > 12 else "")
+        args += ["-x264-params", x264]
     args += [*_BITEXACT, "-f", _MUXERS[output], str(dest)]
     _run(args, f"encode {output}", stdin_frames=frames)
     info = probe(dest)

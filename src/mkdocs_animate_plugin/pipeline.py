@@ -83,7 +83,7 @@ class PlanRow:
 
     page: str
     src: str
-    state: str  # "cached", "new", "skipped", "failed" (a problem a build would warn about)
+    state: str  # "cached", "new" or "skipped"
     detail: str = ""
     key: str | None = None
     paid: str | None = None  # the paid generation it would start
@@ -158,10 +158,10 @@ class Pipeline:
             return self._skip(page, src, reason)
         path = resolve(src)
         if path is None or not path.is_file():
-            return self._skip(page, src, "missing", "no such file in the site")
+            return self._skip(page, src, "missing", "no such file in the site", warn=True)
         still = self._still(path)
         if isinstance(still, ImageProblem):
-            return self._skip(page, src, "unreadable", str(still))
+            return self._skip(page, src, "unreadable", str(still), warn=True)
         small = still.width < settings.min_width or still.height < settings.min_height
         if small and not candidate.opted_in:
             return self._skip(page, src, "too small", f"{still.width}x{still.height} px")
@@ -188,9 +188,9 @@ class Pipeline:
             self.plan.append(PlanRow(page, src, state, outcome.reason, key, paid, clip))
         return key
 
-    def _skip(self, page: str, src: str, reason: str, problem: str | None = None) -> None:
+    def _skip(self, page: str, src: str, reason: str, problem: str | None = None, warn: bool = False) -> None:
         """Count (and in a dry run, list) an image left still; a real problem is a warning naming page and image."""
-        if problem and reason != "too small":
+        if warn:
             log.warning(f"Couldn't animate '{src}' in '{page}': {problem}")
         self.summary.skipped[reason] += 1
         if self.plan is not None:
