@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mkdocs_animate_plugin import images, media
+from mkdocs_animate_plugin import images, media, stills
 from mkdocs_animate_plugin.providers.base import AnimationRequest
 from mkdocs_animate_plugin.providers.local import draw
 
@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--fps", type=int, default=12, help="GIF and WebP frame rate")
     args = parser.parse_args()
     still = images.probe(args.image)
-    width, height = images.even_size(still.width, still.height, args.width)
+    width, height = stills.even_size(still.width, still.height, args.width)
     print(f"{args.image.name}: {still.width}x{still.height} -> {width}x{height}, {args.duration} s")
     with tempfile.TemporaryDirectory() as folder:
         for output in ("video", "gif", "webp"):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from mkdocs_animate_plugin import depth, images, media, motion
+from mkdocs_animate_plugin import depth, images, media, motion, stills
 
 from .conftest import PHOTOS
 
@@ -40,7 +40,7 @@ def test_depth_estimate_puts_the_ground_nearer_than_the_sky():
 
 def test_parallax_is_smooth_seamless_and_whole():
     still = images.load(PHOTOS / "chelsea.png", 220)
-    size = images.even_size(still.width, still.height, 160)
+    size = stills.even_size(still.width, still.height, 160)
     frames = list(motion.parallax_frames(still, depth.estimate(still), size, 48))
     steps = [np.abs(b.astype(np.int16) - a).mean() for a, b in zip(frames, frames[1:])]
     assert min(steps) > 0.05, "it moves in every frame"

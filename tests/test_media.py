@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin import images, media, motion
+from mkdocs_animate_plugin import images, media, motion, stills
 from mkdocs_animate_plugin.errors import ImageProblem, MediaError
 
 from .conftest import PHOTOS
@@ -84,10 +84,10 @@ def test_motion_is_smooth_and_never_shows_a_border(rocket):
 
 
 def test_sizes_are_even_and_never_upscaled():
-    assert images.even_size(451, 300, 640) == (450, 300)
-    assert images.even_size(640, 427, 640) == (640, 426)
-    assert images.even_size(4000, 3000, 640) == (640, 480)
-    assert images.even_size(101, 77, 640) == (100, 76)
+    assert stills.even_size(451, 300, 640) == (450, 300)
+    assert stills.even_size(640, 427, 640) == (640, 426)
+    assert stills.even_size(4000, 3000, 640) == (640, 480)
+    assert stills.even_size(101, 77, 640) == (100, 76)
 
 
 def test_bad_files_are_refused(tmp_path, rocket):

@@ -10,6 +10,7 @@ machine names, so the folder can move to another checkout, runner or user and st
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -38,6 +39,11 @@ def make_key(payload: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:KEY_LENGTH]
 
 
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One cached animation: its file (relative to the cache), and what the probe said of it when it was made."""
@@ -56,12 +62,46 @@ class Entry:
         return self.file.rsplit(".", 1)[-1]
 
 
+class Memo:
+    """What the last build found, under one name: a record of the index read once when a build starts and written
+    once when it ends (if anything changed), holding what this build used. A warm build looks things up here
+    instead of reading files or the index one by one. It is a hint that saves work, never a decision: whatever is
+    taken from it is checked against the files, and a memo that is missing or stale only costs time."""
+
+    def __init__(self, index: diskcache.Cache, name: str) -> None:
+        self._index, self._key = index, f"memo/{name}"
+        try:
+            old = json.loads(index.get(self._key) or "{}")
+        except (TypeError, ValueError):
+            old = {}
+        self._old: dict[str, Any] = old if isinstance(old, dict) else {}
+        self._new: dict[str, Any] = {}
+
+    def get(self, key: str) -> Any:
+        value = self._old.get(key)
+        if value is not None:
+            self._new[key] = value
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self._new[key] = value
+
+    def save(self) -> None:
+        """Keep only what this build used, so the record never grows beyond the site."""
+        if self._new and self._new != self._old:
+            try:
+                self._index.set(self._key, json.dumps(self._new, separators=(",", ":")))
+            except diskcache.Timeout:
+                pass  # another build holds the index: the next build finds less remembered, and reads more
+
+
 class Store:
     """The cache folder. One instance per build; safe to use from several threads."""
 
     def __init__(self, root: Path, index: Path | None = None) -> None:
         self.root = root
         self.files = root / "animations"
+        self._folder = os.fspath(self.files)
         self._scratch: Path | None = None
         try:
             if index is None:
@@ -69,6 +109,8 @@ class Store:
             self.index = diskcache.Cache(str(index or root / "index"))
         except (OSError, diskcache.core.Timeout) as error:
             raise CacheError(f"the cache folder {root} cannot be used: {error}") from None
+        self._memos: dict[str, Memo] = {}
+        self._recent = self.memo("entries")  # the records of the animations the last build used
 
     @classmethod
     def snapshot(cls, root: Path) -> Store:
@@ -81,20 +123,35 @@ class Store:
         store._scratch = scratch
         return store
 
+    def memo(self, name: str) -> Memo:
+        """The memo `name`, written back when the store is closed."""
+        if name not in self._memos:
+            self._memos[name] = Memo(self.index, name)
+        return self._memos[name]
+
     def close(self) -> None:
+        for memo in self._memos.values():
+            memo.save()
         self.index.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
 
     # --- animations ------------------------------------------------------------------------------------------
 
-    def path(self, entry: Entry) -> Path:
-        return self.files / entry.file
+    def path(self, entry: Entry) -> str:
+        """Where the entry's file is: a plain string, as it is joined for every image of every build."""
+        return f"{self._folder}/{entry.file}"
 
     def get(self, key: str, repair: bool = True) -> tuple[Entry | None, str | None]:
         """The entry for `key` if its file matches its record; a damaged one is dropped (unless `repair` is
         off, for a dry run) and the reason returned."""
-        raw = self.index.get(f"anim/{key}")
+        try:
+            recent = Entry(**self._recent.get(key) or {})
+        except TypeError:  # not remembered, or remembered by another version
+            recent = None
+        if recent is not None and self._damage(recent) is None:
+            return recent, None
+        raw = self.index.get(f"anim/{key}")  # the record itself decides
         if raw is None:
             return None, None
         entry = Entry(**json.loads(raw))
@@ -103,18 +160,24 @@ class Store:
             return None, None
         if problem:
             self.index.delete(f"anim/{key}")
-            self.path(entry).unlink(missing_ok=True)
+            _unlink(self.path(entry))
             return None, problem
+        self._recent.put(key, asdict(entry))
         return entry, None
 
     def _damage(self, entry: Entry) -> str | None:
-        path = self.path(entry)
+        # Every build checks every entry it uses, so this is a few system calls, not Python file objects.
         try:
-            size = path.stat().st_size
-            with path.open("rb") as file:
-                head = file.read(16)
+            fd = os.open(self.path(entry), os.O_RDONLY)
         except OSError:
             return f"its file {entry.file} is missing"
+        try:
+            size = os.fstat(fd).st_size
+            head = os.read(fd, 16)
+        except OSError as error:
+            return f"its file {entry.file} cannot be read ({error.strerror})"
+        finally:
+            os.close(fd)
         if size != entry.bytes:
             return f"its file {entry.file} has {size} bytes, not the {entry.bytes} it was written with"
         offset, magic = _SIGNATURES[entry.ext]
@@ -142,6 +205,7 @@ class Store:
             created=time.time(),
         )
         self.index.set(f"anim/{key}", json.dumps(asdict(entry)))
+        self._recent.put(key, asdict(entry))
         return entry
 
     # --- what the cache holds, and trimming it ---------------------------------------------------------------
@@ -159,7 +223,7 @@ class Store:
     def remove(self, entry: Entry) -> None:
         """Forget the record first, then the file: a reader never finds a record without its file."""
         self.index.delete(f"anim/{entry.key}")
-        self.path(entry).unlink(missing_ok=True)
+        _unlink(self.path(entry))
 
     def remove_stale_temps(self, older_than: float = 86400) -> None:
         """Temporary files left by a killed build (a finished write renames its file at once)."""

@@ -60,7 +60,7 @@ def plugin_options(command: Callable) -> Callable:
         if option.__class__.__name__ == "Type" and getattr(option, "_type", None) is bool:
             decorator = click.option(f"{flag}/--no-{flag[2:]}", name, default=None, help=f"(plugin option {name})")
         elif name in ("include", "exclude"):
-            decorator = click.option(flag, name, multiple=True, help=f"glob of pages; repeat for more")
+            decorator = click.option(flag, name, multiple=True, help="glob of pages; repeat for more")
         else:
             shown = default if name != "instructions" else "built-in text"
             decorator = click.option(flag, name, default=None, metavar="VALUE", help=f"default: {shown}")

@@ -1,28 +1,52 @@
 """Which images of a page's content could be animated, and with which per-image settings. Pure: no files read.
 
 The page is parsed with lxml (for links, captions and the text around each image); each image is paired with its
-exact `<img>` tag in the text (`markup.img_tags`), which is what the rewrite later replaces.
+exact `<img>` tag in the text (`markup.img_tags`), which is what the rewrite later replaces. What lxml found for a
+page can be given back (`Candidate.recall`, `find_images(known=...)`): the same text is then not parsed again,
+unless a vision model needs the words around an image.
 """
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-import lxml.html
-from lxml import etree
-
 from .markup import Tag, img_tags
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 OUTPUTS = ("video", "gif", "webp")
 KEY_ATTRIBUTE = "data-animate-key"
 _FALSE = ("false", "no", "off", "0")
 _SPACE = re.compile(r"\s+")
 CONTEXT_CHARS = 600
+VERSION = 1  # of what `find_images` chooses: part of the key under which a build remembers a page's images
 _BLOCKS = ("p", "li", "td", "th", "dd", "blockquote", "div", "section", "article", "main", "body")
+
+
+class Page:
+    """A page's text, parsed with lxml only when something needs its tree."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._root: etree._Element | None = None
+
+    @property
+    def root(self) -> etree._Element | None:
+        if self._root is None and self.text.strip():
+            import lxml.html  # not imported at all by a warm build that finds every page as it was
+
+            self._root = lxml.html.document_fromstring(self.text)
+        return self._root
+
+    def images(self) -> list[etree._Element]:
+        return list(self.root.iter("img")) if self.root is not None else []
 
 
 @dataclass(frozen=True)
@@ -30,7 +54,8 @@ class Candidate:
     """An `<img>` of the page's content, with what its attributes ask for."""
 
     tag: Tag
-    context: str = ""  # alt, caption, the paragraph around it: a hint for a vision model
+    page: Page = field(repr=False, compare=False)  # where `context` is read
+    index: int = 0  # among the page's `<img>` tags
     in_link: bool = False
     opted_in: bool = False  # data-animate: animate even below the size, even under `select: opt-in`
     opted_out: bool = False  # data-animate="false" or class no-animate
@@ -43,19 +68,26 @@ class Candidate:
     def src(self) -> str:
         return self.tag.get("src") or ""
 
+    @functools.cached_property
+    def context(self) -> str:
+        """Alt, caption and the paragraph around the image: a hint for a vision model. Read only for an image
+        that is to be made, not on every build."""
+        return _context(self.page.images()[self.index])
+
+    @property
+    def recall(self) -> list:
+        """What lxml told of this image, for `find_images(known=...)`."""
+        return [self.index, self.in_link]
+
 
 def _text(element: etree._Element | None) -> str:
     return _SPACE.sub(" ", element.text_content()).strip() if element is not None else ""
 
 
-def _context(img: etree._Element) -> tuple[str, bool]:
-    """The words around an image, and whether it sits inside a link."""
+def _context(img: etree._Element) -> str:
     parts = [img.get("alt") or "", img.get("title") or ""]
-    in_link = False
     block = None
     for ancestor in img.iterancestors():
-        if ancestor.tag == "a" and ancestor.get("href"):
-            in_link = True
         if ancestor.tag == "figure":
             parts.append(_text(ancestor.find(".//figcaption")))
             block = ancestor  # the figure, not the paragraph inside it, stands among the page's paragraphs
@@ -70,7 +102,18 @@ def _context(img: etree._Element) -> tuple[str, bool]:
     for part in parts:
         if part and part not in seen:
             seen.append(part)
-    return " | ".join(seen)[:CONTEXT_CHARS], in_link
+    return " | ".join(seen)[:CONTEXT_CHARS]
+
+
+def _ancestors(img: etree._Element) -> tuple[bool, bool]:
+    """Whether the image sits inside a link, and inside a `<video>` or `<picture>`."""
+    in_link = in_media = False
+    for ancestor in img.iterancestors():
+        if ancestor.tag == "a" and ancestor.get("href"):
+            in_link = True
+        elif ancestor.tag in ("video", "picture"):
+            in_media = True
+    return in_link, in_media
 
 
 def _options(tag: Tag) -> dict:
@@ -101,29 +144,38 @@ def _options(tag: Tag) -> dict:
 
 
 def find_images(
-    text: str, content: Callable[[etree._Element], Sequence[etree._Element]] | None = None
+    text: str,
+    content: Callable[[etree._Element], Sequence[etree._Element]] | None = None,
+    known: list[list] | None = None,
 ) -> list[Candidate]:
     """The page's images in order. `content` picks the content elements of a whole document (for built sites);
-    without it every image of `text` counts, as in the HTML MkDocs hands to `on_page_content`."""
+    without it every image of `text` counts, as in the HTML MkDocs hands to `on_page_content`. `known` is what the
+    candidates of this same text recalled (for the same `content`): lxml is then not needed."""
     tags = list(img_tags(text))
     if not tags:
         return []
-    root = lxml.html.document_fromstring(text) if text.strip() else None
-    elements = list(root.iter("img")) if root is not None else []
+    page = Page(text)
+    if known is not None:
+        return [
+            Candidate(tags[index], page, index, bool(in_link), **_options(tags[index]))
+            for index, in_link in known
+            if 0 <= index < len(tags)
+        ]
+    elements = page.images()
     if len(elements) != len(tags) or any(el.get("src") != tag.get("src") for el, tag in zip(elements, tags)):
         # The parser and the tag scanner disagree (very broken HTML): pair nothing rather than the wrong image.
         raise ValueError("the page's <img> tags could not be matched one to one")
     inside = None
     if content is not None:
-        inside = {id(el) for area in content(root) for el in area.iter("img")}
+        inside = {id(el) for area in content(page.root) for el in area.iter("img")}
     found = []
-    for element, tag in zip(elements, tags):
+    for index, (element, tag) in enumerate(zip(elements, tags)):
         if inside is not None and id(element) not in inside:
             continue
-        if tag.get(KEY_ATTRIBUTE) or any(a.tag in ("video", "picture") for a in element.iterancestors()):
+        in_link, in_media = _ancestors(element)
+        if in_media or tag.get(KEY_ATTRIBUTE):
             continue  # an animation's fallback, or a <picture> that already chooses its own sources
-        context, in_link = _context(element)
-        found.append(Candidate(tag, context, in_link, **_options(tag)))
+        found.append(Candidate(tag, page, index, in_link, **_options(tag)))
     return found
 
 

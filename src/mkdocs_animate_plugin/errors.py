@@ -1,7 +1,8 @@
 """The one exception tree of the package.
 
     AnimateError                 anything this package reports about one image
-      ImageProblem               the still image cannot be used (missing, unreadable, too large)
+      ImageProblem               the still image cannot be used (unreadable, too large)
+        MissingImage             no such file in the site
       MediaError                 ffmpeg failed, or an output did not probe as what it should be
       ProviderError              a provider call failed (message is safe to log: it never holds a key)
         ProviderAuthError        401/403: no further call is made for the rest of the build
@@ -16,7 +17,11 @@ class AnimateError(Exception):
 
 
 class ImageProblem(AnimateError):
-    pass
+    reason = "unreadable"  # how the build's summary counts the image it leaves still
+
+
+class MissingImage(ImageProblem):
+    reason = "missing"
 
 
 class MediaError(AnimateError):

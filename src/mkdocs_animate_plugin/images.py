@@ -109,13 +109,6 @@ def load(path: Path, max_width: int) -> Image.Image:
     return im
 
 
-def even_size(width: int, height: int, max_width: int) -> tuple[int, int]:
-    """The animation's size: at most `max_width` wide, never upscaled, even sides (yuv420p needs them)."""
-    out_w = min(max_width, width)
-    out_h = max(2, round(height * out_w / width))
-    return max(2, out_w - out_w % 2), out_h - out_h % 2
-
-
 def sha256(path: Path) -> str:
     """The content hash that keys the cache: the bytes, not the name or the date."""
     digest = hashlib.sha256()

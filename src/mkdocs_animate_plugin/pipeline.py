@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-import posixpath
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -18,16 +18,17 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from . import images, rewrite
+from . import rewrite
 from .cache import Entry, Store, make_key
 from .config import Settings
-from .discover import KEY_ATTRIBUTE, Candidate, classify, find_images
-from .errors import AnimateError, ImageProblem, ProviderAuthError
+from .discover import KEY_ATTRIBUTE, VERSION, Candidate, classify, find_images
+from .errors import AnimateError, ImageProblem, MissingImage, ProviderAuthError
 from .markup import img_tags, marked_tags, splice
 from .progress import Progress
 from .providers import provider_class
 from .providers.base import AnimationRequest, Clip, Provider
 from .scheduler import Scheduler
+from .stills import Stills, even_size
 
 log = get_plugin_logger("animate")
 
@@ -74,7 +75,7 @@ class Summary:
         return text
 
 
-Resolver = Callable[[str], Path | None]
+Resolver = Callable[[str], "str | os.PathLike[str] | None"]  # a page's image URL -> its file, if in the site
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,14 @@ class Pipeline:
         self.scheduler: Scheduler[Outcome] = Scheduler(settings.concurrency)
         self.progress = Progress()
         self.summary = Summary(cost_per_clip=settings.cost_per_clip, paid=self.provider.paid)
-        self._stills: dict[Path, images.StillInfo | ImageProblem] = {}
-        self._hashes: dict[Path, str] = {}
+        self.stills = Stills(self.store)
+        self._pages_seen = self.store.memo("pages")  # what discovery found in each page's text, by its hash
         self._pages: dict[str, list[str]] = {}  # key -> pages that show it, for warnings
         self._sources: dict[str, str] = {}  # key -> the image as a page names it
         self._still_sizes: dict[str, tuple[int, int]] = {}
         self._warned: set[str] = set()
         self._copied: set[str] = set()  # animation keys already put into the site
-        self._assets_written = False
+        self._asset_dir: str | None = None  # the site's folder of animations, once it is written
         self._paid: set[str] = set()  # the paid generations this build starts
         self._over_budget = 0
         self._auth_failed: str | None = None
@@ -128,11 +129,15 @@ class Pipeline:
 
     def plan_page(self, text: str, page: str, resolve: Resolver, *, content=None) -> str:
         """Submit a job for each image worth animating in `text` and mark it; the text is otherwise untouched."""
+        # A page's text as MkDocs renders it is remembered by its hash: the same text is not parsed again.
+        memo_key = hashlib.blake2b(f"{VERSION}\0{text}".encode(), digest_size=16).hexdigest() if content is None else None
         try:
-            candidates = find_images(text, content)
+            candidates = find_images(text, content, self._pages_seen.get(memo_key) if memo_key else None)
         except ValueError as error:
             log.warning(f"Couldn't look for images in '{page}': {error}; the page is left as it is")
             return text
+        if memo_key:
+            self._pages_seen.put(memo_key, [candidate.recall for candidate in candidates])
         edits = []
         for candidate in candidates:
             key = self._plan_image(candidate, page, resolve)
@@ -156,26 +161,50 @@ class Pipeline:
             reason = "not opted in"
         if reason:
             return self._skip(page, src, reason)
-        path = resolve(src)
-        if path is None or not path.is_file():
-            return self._skip(page, src, "missing", "no such file in the site", warn=True)
-        still = self._still(path)
+        found = resolve(src)
+        path = os.fspath(found) if found else None
+        still = self.stills.get(path) if path else MissingImage("no such file in the site")
         if isinstance(still, ImageProblem):
-            return self._skip(page, src, "unreadable", str(still), warn=True)
+            return self._skip(page, src, still.reason, str(still), warn=True)
         small = still.width < settings.min_width or still.height < settings.min_height
         if small and not candidate.opted_in:
             return self._skip(page, src, "too small", f"{still.width}x{still.height} px")
-        request = self._request(candidate, path, still)
+        output = candidate.output or settings.output
+        width, height = even_size(still.width, still.height, settings.width)
+        fps = VIDEO_FPS if output == "video" else settings.fps
         key = make_key(
             {
                 "format": CACHE_FORMAT,
-                "image": request.image_sha256,
+                "image": still.sha256,
                 "provider": self.identity,
-                **{name: getattr(request, name) for name in ("prompt", "duration", "loop", "take", "output")},
-                "size": [request.width, request.height],
-                "fps": request.fps if request.output != "video" else None,
+                "prompt": candidate.prompt,
+                "duration": settings.duration,
+                "loop": settings.loop,
+                "take": candidate.take,
+                "output": output,
+                "size": [width, height],
+                "fps": fps if output != "video" else None,
             }
         )
+
+        def request() -> AnimationRequest:
+            """Built only for an image to be made (or planned): its context is read from the page only then."""
+            return AnimationRequest(
+                image=Path(path),
+                image_sha256=still.sha256,
+                image_width=still.width,
+                image_height=still.height,
+                width=width,
+                height=height,
+                fps=fps,
+                duration=settings.duration,
+                loop=settings.loop,
+                output=output,
+                take=candidate.take,
+                prompt=candidate.prompt,
+                context=candidate.context,
+            )
+
         self._pages.setdefault(key, []).append(page)
         self._sources.setdefault(key, src)
         self._still_sizes[key] = (still.width, still.height)
@@ -183,8 +212,9 @@ class Pipeline:
         if self.plan is not None:
             outcome = self.scheduler.known(key).result()  # type: ignore[union-attr]
             state = {"cached": "cached", "planned": "new"}.get(outcome.status, outcome.status)
-            clip = getattr(self.provider, "generation_key", lambda request: None)(request)
-            paid = self.provider.needs_payment(request)
+            planned = request()
+            clip = getattr(self.provider, "generation_key", lambda request: None)(planned)
+            paid = self.provider.needs_payment(planned)
             self.plan.append(PlanRow(page, src, state, outcome.reason, key, paid, clip))
         return key
 
@@ -197,37 +227,7 @@ class Pipeline:
             self.plan.append(PlanRow(page, src, "skipped", f"{reason}: {problem}" if problem else reason))
         return None
 
-    def _still(self, path: Path) -> images.StillInfo | ImageProblem:
-        if path not in self._stills:
-            try:
-                self._stills[path] = images.probe(path)
-            except ImageProblem as problem:
-                self._stills[path] = problem
-        return self._stills[path]
-
-    def _request(self, candidate: Candidate, path: Path, still: images.StillInfo) -> AnimationRequest:
-        settings = self.settings
-        if path not in self._hashes:
-            self._hashes[path] = images.sha256(path)  # once per build, however many pages show the image
-        output = candidate.output or settings.output
-        width, height = images.even_size(still.width, still.height, settings.width)
-        return AnimationRequest(
-            image=path,
-            image_sha256=self._hashes[path],
-            image_width=still.width,
-            image_height=still.height,
-            width=width,
-            height=height,
-            fps=VIDEO_FPS if output == "video" else settings.fps,
-            duration=settings.duration,
-            loop=settings.loop,
-            output=output,
-            take=candidate.take,
-            prompt=candidate.prompt,
-            context=candidate.context,
-        )
-
-    def _submit(self, key: str, request: AnimationRequest) -> None:
+    def _submit(self, key: str, make_request: Callable[[], AnimationRequest]) -> None:
         if self.scheduler.known(key):
             return
         entry, damage = self.store.get(key, repair=self.plan is None)
@@ -240,6 +240,7 @@ class Pipeline:
         elif not self.generate:
             self.scheduler.done(key, Outcome("skipped", reason="not cached (offline)"))
         else:
+            request = make_request()
             paid = self.provider.needs_payment(request)
             if paid and paid not in self._paid and len(self._paid) >= self.settings.max_new:
                 self._over_budget += 1
@@ -305,7 +306,7 @@ class Pipeline:
     def finish_page(self, text: str, page: str, page_dir: str, site_dir: Path) -> str:
         """Wait for the page's animations, copy them into the site once, and put them in place of the stills."""
         edits = []
-        animated_here = False
+        assets = None  # the way from this page to the animations, once it shows one
         for tag in marked_tags(text):
             key = tag.get(KEY_ATTRIBUTE)
             future = self.scheduler.known(key) if key else None
@@ -317,20 +318,17 @@ class Pipeline:
                 edits.append(rewrite.unmark(text, tag))
                 continue
             self._count_animated(key, outcome)
-            self._copy(outcome.entry, site_dir)
             entry = outcome.entry
-            url = posixpath.relpath(f"{ASSET_DIR}/{entry.file}", page_dir or ".")
+            self._copy(entry, site_dir)
+            assets = assets or _up_to_root(page_dir) + ASSET_DIR
             size = (entry.width, entry.height)
-            markup = rewrite.animated(tag, text, url, entry.ext, size, self._still_sizes.get(key))
+            markup = rewrite.animated(tag, text, f"{assets}/{entry.file}", entry.ext, size, self._still_sizes.get(key))
             edits.append((tag.start, tag.end, markup))
-            animated_here = True
         if not edits:
             return text
         text = splice(text, edits)
-        if animated_here:
-            self._write_assets(site_dir)
-            base = posixpath.relpath(ASSET_DIR, page_dir or ".")
-            text = rewrite.add_assets(text, f"{base}/{rewrite.CSS_FILE}", f"{base}/{rewrite.JS_FILE}")
+        if assets:
+            text = rewrite.add_assets(text, f"{assets}/{rewrite.CSS_FILE}", f"{assets}/{rewrite.JS_FILE}")
         return text
 
     def _count_still(self, key: str, outcome: Outcome, page: str) -> None:
@@ -353,26 +351,29 @@ class Pipeline:
         the site share a disk (no bytes copied: it is what keeps a warm build fast), else a copy."""
         if entry.key in self._copied:
             return
-        target = site_dir / ASSET_DIR / entry.file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.unlink(missing_ok=True)
+        source, target = self.store.path(entry), os.path.join(self._asset_folder(site_dir), entry.file)
         try:
             try:
-                os.link(self.store.path(entry), target)
-            except OSError:
-                shutil.copyfile(self.store.path(entry), target)
-        except OSError as error:
-            raise AnimateError(f"couldn't copy {entry.file} into the site: {error}") from None
+                os.link(source, target)
+            except FileExistsError:  # left by an earlier build into the same folder (`--dirty`, `serve`)
+                os.unlink(target)
+                os.link(source, target)
+        except OSError:
+            try:
+                shutil.copyfile(source, target)
+            except OSError as error:
+                raise AnimateError(f"couldn't copy {entry.file} into the site: {error}") from None
         self._copied.add(entry.key)
 
-    def _write_assets(self, site_dir: Path) -> None:
-        if self._assets_written:
-            return
-        folder = site_dir / ASSET_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in (rewrite.CSS_FILE, rewrite.JS_FILE):
-            shutil.copyfile(ASSETS / name, folder / name)
-        self._assets_written = True
+    def _asset_folder(self, site_dir: Path) -> str:
+        """The site's folder of animations, with the pause script and style: written once per build."""
+        if self._asset_dir is None:
+            folder = site_dir / ASSET_DIR
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in (rewrite.CSS_FILE, rewrite.JS_FILE):
+                shutil.copyfile(ASSETS / name, folder / name)
+            self._asset_dir = os.fspath(folder)
+        return self._asset_dir
 
     # --- at the end ----------------------------------------------------------------------------------------
 
@@ -392,3 +393,8 @@ class Pipeline:
             self.scheduler.close()
             self.store.close()
         return self.summary
+
+
+def _up_to_root(page_dir: str) -> str:
+    """The relative URL from a page's folder (a site path such as "animals/cat") back to the site's root."""
+    return "../" * (page_dir.count("/") + 1) if page_dir else ""

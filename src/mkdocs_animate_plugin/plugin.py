@@ -50,6 +50,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         except AnimateError as error:
             raise PluginError(f"Plugin 'animate': {error}") from None
         self.site_prefix = urlsplit(config.site_url or "").path or "/"
+        self.site_dir = Path(config.site_dir)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> None:
         if self.pipeline:
@@ -71,10 +72,9 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         page_dir = posixpath.dirname(page.file.dest_uri)
         from .discover import site_path
 
-        def resolve(src: str) -> Path | None:
+        def resolve(src: str) -> str | None:
             path = site_path(src, page_dir, self.site_prefix)
-            found = self.files_by_url.get(path) if path else None
-            return Path(found) if found else None
+            return self.files_by_url.get(path) if path else None
 
         return self.pipeline.plan_page(html, source, resolve)
 
@@ -84,7 +84,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
             return output
         page_dir = posixpath.dirname(page.file.dest_uri)
         try:
-            return self.pipeline.finish_page(output, page.file.src_uri, page_dir, Path(config.site_dir))
+            return self.pipeline.finish_page(output, page.file.src_uri, page_dir, self.site_dir)
         except AnimateError as error:
             raise PluginError(f"Plugin 'animate': {error}") from None
 

@@ -6,18 +6,14 @@
 
 from __future__ import annotations
 
-import re
-
 from .discover import KEY_ATTRIBUTE
-from .markup import Tag, start_tag
+from .markup import Tag, splice, start_tag
 
 CSS_FILE = "animate.css"
 JS_FILE = "animate.js"
 MIME = {"mp4": "video/mp4", "gif": "image/gif", "webp": "image/webp"}
 # What moves from the still <img> to the <video>: the rest stays on the fallback <img> inside it.
 _VIDEO_TAKES = ("id", "title", "style", "width", "height")
-_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
-_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
 
 
 def mark(tag: Tag, key: str) -> tuple[int, int, str]:
@@ -85,12 +81,23 @@ def animated(
 
 
 def add_assets(text: str, css_url: str, js_url: str) -> str:
-    """Link the pause/reduced-motion style and script, once per page: in <head> and at the end of <body>."""
+    """Link the pause/reduced-motion style and script, once per page: in <head> and at the end of <body> (at the
+    start and the end of a fragment)."""
     if css_url in text:
         return text
+    head, body = text.find("</head>"), text.rfind("</body>")  # as nearly every page writes them
+    if head == -1 or body == -1:
+        lowered = text.lower()
+        head = _end_tag(lowered, "</head", default=0)
+        body = _end_tag(lowered, "</body", default=len(text), last=True)
     link = f'<link rel="stylesheet" href="{css_url}">'
     script = f'<script src="{js_url}" defer></script>'
-    heads = list(_HEAD_END.finditer(text))
-    text = text[: heads[0].start()] + link + text[heads[0].start() :] if heads else link + text
-    bodies = list(_BODY_END.finditer(text))
-    return text[: bodies[-1].start()] + script + text[bodies[-1].start() :] if bodies else text + script
+    return splice(text, [(head, head, link), (body, body, script)])
+
+
+def _end_tag(lowered: str, name: str, default: int, last: bool = False) -> int:
+    """Where the first (or last) end tag `name`, e.g. "</head", starts in a lower-cased page."""
+    position = lowered.rfind(name) if last else lowered.find(name)
+    while position != -1 and lowered[position + len(name) : position + len(name) + 1] not in (">", " ", "\n", "\t", "\r"):
+        position = lowered.rfind(name, 0, position) if last else lowered.find(name, position + 1)
+    return default if position == -1 else position

@@ -20,10 +20,24 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class Resolved(Generic[T]):
+    """The result of work that was never queued (a cache hit, a skip): as a future's, without its lock, since a
+    warm build has one per image."""
+
+    def __init__(self, value: T) -> None:
+        self.value = value
+
+    def result(self, timeout: float | None = None) -> T:
+        return self.value
+
+    def cancel(self) -> bool:
+        return False
+
+
 class Scheduler(Generic[T]):
     def __init__(self, concurrency: int) -> None:
         self.concurrency = concurrency
-        self._futures: dict[str, concurrent.futures.Future[T]] = {}
+        self._futures: dict[str, concurrent.futures.Future[T] | Resolved[T]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._slots: asyncio.Semaphore | None = None
@@ -40,17 +54,14 @@ class Scheduler(Generic[T]):
             self._thread.start()
         return self._loop
 
-    def known(self, key: str) -> concurrent.futures.Future[T] | None:
+    def known(self, key: str) -> concurrent.futures.Future[T] | Resolved[T] | None:
         return self._futures.get(key)
 
-    def done(self, key: str, value: T) -> concurrent.futures.Future[T]:
+    def done(self, key: str, value: T) -> None:
         """Record a result that needed no work (a cache hit, a skip) under `key`."""
-        future: concurrent.futures.Future[T] = concurrent.futures.Future()
-        future.set_result(value)
-        self._futures[key] = future
-        return future
+        self._futures[key] = Resolved(value)
 
-    def submit(self, key: str, job: Callable[[], Awaitable[T]]) -> concurrent.futures.Future[T]:
+    def submit(self, key: str, job: Callable[[], Awaitable[T]]) -> concurrent.futures.Future[T] | Resolved[T]:
         """Run `job` once per key; the same key returns the same future. The job takes a `slot()` for the part
         that `concurrency` bounds (the provider's work), so that encoding does not hold a generation slot."""
         if key in self._futures:

@@ -6,7 +6,6 @@ a depth map. `auto` gives photographs the parallax and flat artwork (few colours
 
 from __future__ import annotations
 
-import asyncio
 import math
 from typing import Any
 
@@ -35,6 +34,8 @@ class LocalProvider(Provider):
         return {"name": self.name, "version": VERSION, "motion": self.settings.local_motion, "depth": self._model_hash}
 
     async def animate(self, request: AnimationRequest) -> Clip:
+        import asyncio  # here, not above: a warm build never draws, and asyncio is slow to import
+
         return await asyncio.to_thread(draw, request, self.settings.local_motion, self.depth_model)
 
 

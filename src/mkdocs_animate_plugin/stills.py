@@ -1,0 +1,89 @@
+"""What each still image of a build is (its size as shown, its format, the hash of its bytes), read from the file as
+rarely as possible: a warm build must cost next to nothing beside a build without the plugin.
+
+Two memos of the cache (`cache.Memo`: what the last build found) make that so:
+
+- headers, by the image's sha256: the size and format read from the header of an image with those bytes. They
+  travel with the cache, so a CI runner that restores it hashes each image but opens none with Pillow.
+- stamps, by a hash of the image's path (never the path itself): the file's size, modification and change times
+  and inode when it was hashed, and the hash. While all four are as they were, the file is not read at all. A
+  copied cache or a fresh checkout misses these (new change times), which only means hashing again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat as st
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import Store
+from .errors import ImageProblem, MissingImage
+
+# A file changed less than this long ago may change again within the same clock tick, unseen by its stamp.
+_SETTLED_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class Still:
+    """A still image as a browser shows it (size after EXIF orientation), and the hash that keys its animations."""
+
+    width: int
+    height: int
+    format: str
+    sha256: str
+
+
+class Stills:
+    """The stills of one build, each looked at once however many pages show it."""
+
+    def __init__(self, store: Store) -> None:
+        self._stamps = store.memo("stamps")
+        self._headers = store.memo("headers")
+        self._seen: dict[str, Still | ImageProblem] = {}
+
+    def get(self, path: str) -> Still | ImageProblem:
+        if path not in self._seen:
+            try:
+                self._seen[path] = self._read(path)
+            except ImageProblem as problem:
+                self._seen[path] = problem
+        return self._seen[path]
+
+    def _read(self, path: str) -> Still:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            stat = None
+        if stat is None or not st.S_ISREG(stat.st_mode):
+            raise MissingImage("no such file in the site")
+        stamp_key = hashlib.blake2b(path.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+        settled = time.time_ns() - max(stat.st_mtime_ns, stat.st_ctime_ns) > _SETTLED_NS
+        known = self._stamps.get(stamp_key)
+        if isinstance(known, list) and len(known) == 5 and known[:4] == stamp:
+            digest = known[4]
+        else:
+            from . import images  # Pillow is imported only when a file has to be read
+
+            digest = images.sha256(Path(path))
+        header = self._headers.get(digest)
+        if not (isinstance(header, list) and len(header) == 3):  # absent, or written by another version
+            from . import images
+
+            info = images.probe(Path(path))
+            header = [info.width, info.height, info.format]
+        if settled:  # what is remembered must not have changed while it was read
+            self._stamps.put(stamp_key, [*stamp, digest])
+            self._headers.put(digest, header)
+        width, height, fmt = header
+        return Still(width, height, fmt, digest)
+
+
+def even_size(width: int, height: int, max_width: int) -> tuple[int, int]:
+    """The animation's size: at most `max_width` wide, never upscaled, even sides (yuv420p needs them)."""
+    out_w = min(max_width, width)
+    out_h = max(2, round(height * out_w / width))
+    return max(2, out_w - out_w % 2), out_h - out_h % 2
