@@ -33,10 +33,13 @@ KEY_LENGTH = 20
 _SIGNATURES = {"mp4": (4, b"ftyp"), "gif": (0, b"GIF8"), "webp": (8, b"WEBP")}
 
 
+# One encoder for every key (`json.dumps` with options builds a new one per call: a warm build makes a key per image).
+_KEY_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def make_key(payload: dict[str, Any]) -> str:
     """A short, stable key: the sha256 of the inputs as sorted JSON."""
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:KEY_LENGTH]
+    return hashlib.sha256(_KEY_JSON.encode(payload).encode()).hexdigest()[:KEY_LENGTH]
 
 
 def _unlink(path: str) -> None:

@@ -126,12 +126,12 @@ def load_settings(config_file: Path | None, options: dict) -> Settings:
     return Settings.from_config(config, path)
 
 
-def _pipeline(settings: Settings):
+def _pipeline(settings: Settings, site_dir: Path):
     from .errors import AnimateError
     from .pipeline import Pipeline
 
     try:
-        return Pipeline(settings)
+        return Pipeline(settings, site_dir)
     except AnimateError as error:
         raise click.ClickException(str(error)) from None
 
@@ -186,7 +186,7 @@ def page(source: str, out: Path, content: str | None, strict: bool, config_file:
         text = localize(text, base, saver)
         for problem in saver.problems:
             log.warning(f"animate: couldn't save {problem}; the page keeps the original address")
-        pipeline = _pipeline(settings)
+        pipeline = _pipeline(settings, out)
         try:
 
             def resolve(src: str) -> Path | None:
@@ -194,8 +194,8 @@ def page(source: str, out: Path, content: str | None, strict: bool, config_file:
                 local = (out / path).resolve()
                 return local if not path.startswith("/") and local.is_relative_to(out.resolve()) else None
 
-            marked = pipeline.plan_page(text, source, resolve, content=areas)
-            _write(out / "index.html", pipeline.finish_page(marked, source, "", out))
+            marked = pipeline.plan_page(text, source, "", resolve, content=areas)
+            _write(out / "index.html", pipeline.finish_page(marked, source, ""))
         finally:
             _finish(pipeline, counter, strict)
     finally:
@@ -271,7 +271,7 @@ def site(site_dir: Path, content: str | None, base_path: str, strict: bool, conf
     counter = _logging()
     root = site_dir.resolve()
     pages = sorted(p for p in root.rglob("*.htm*") if p.suffix in (".html", ".htm") and "assets/animate" not in p.as_posix())
-    pipeline = _pipeline(settings)
+    pipeline = _pipeline(settings, root)
     try:
         planned = []
         for path in pages:
@@ -283,9 +283,10 @@ def site(site_dir: Path, content: str | None, base_path: str, strict: bool, conf
                 found = site_path(src, page_dir, base_path)
                 return root / found if found else None
 
-            planned.append((path, label, page_dir, text, pipeline.plan_page(text, label, resolve, content=areas)))
+            marked = pipeline.plan_page(text, label, page_dir, resolve, content=areas)
+            planned.append((path, label, page_dir, text, marked))
         for path, label, page_dir, original, marked in planned:
-            finished = pipeline.finish_page(marked, label, page_dir, root)
+            finished = pipeline.finish_page(marked, label, page_dir)
             if finished != original:
                 _write(path, finished)
     finally:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 _ATTRIBUTE = r"""\s+([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
@@ -106,8 +106,8 @@ def start_tag(name: str, attrs: dict[str, str | None]) -> str:
     return "<" + " ".join(parts) + ">"
 
 
-def splice(text: str, edits: list[tuple[int, int, str]]) -> str:
-    """Replace the spans (start, end) of `text` with new text; spans must not overlap."""
+def splice(text: str, edits: Iterable[Sequence]) -> str:
+    """Replace the spans of `text` with new text: each edit is (start, end, replacement); spans must not overlap."""
     out: list[str] = []
     position = 0
     for start, end, replacement in sorted(edits):

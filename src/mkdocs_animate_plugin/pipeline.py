@@ -2,8 +2,9 @@
 
     page HTML ─► discover ─► image jobs ─► scheduler (cache hit, or provider ─► media ─► cache) ─► rewrite
 
-`plan_page` runs while pages render (it reads headers, hashes files, submits jobs and marks the images);
-`finish_page` runs as each page is written (it waits for that page's jobs and puts the animations in place).
+`plan_page` runs while pages render: it finds the images, looks each up in the cache and puts a cached animation in
+place at once; an image still to be made gets a job and a mark. `finish_page` runs as each page is written: it
+waits for that page's jobs, puts their animations in place of the marks, and links the pause script and style.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from .cache import Entry, Store, make_key
 from .config import Settings
 from .discover import KEY_ATTRIBUTE, VERSION, Candidate, classify, find_images
 from .errors import AnimateError, ImageProblem, MissingImage, ProviderAuthError
-from .markup import img_tags, marked_tags, splice
+from .markup import Tag, img_tags, marked_tags, splice
 from .progress import Progress
 from .providers import provider_class
 from .providers.base import AnimationRequest, Clip, Provider
 from .scheduler import Scheduler
-from .stills import Stills, even_size
+from .stills import Still, Stills, even_size
 
 log = get_plugin_logger("animate")
 
@@ -36,6 +37,7 @@ ASSET_DIR = "assets/animate"
 ASSETS = Path(__file__).parent / "assets"  # the pause script and style, shipped with the package
 VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep their own
 CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider
+PLANNING_SETTINGS = ("width", "output", "fps", "duration", "loop", "select", "min_width", "min_height")
 
 
 @dataclass(frozen=True)
@@ -91,11 +93,24 @@ class PlanRow:
     clip: str | None = None  # the kept clip it uses (paid providers keep what they downloaded)
 
 
+@dataclass
+class PageLog:
+    """What planning one page did, kept so that a later build can do it again without the work: where nothing it
+    depends on changed (the page's text and folder, the settings, each image's file and cached animation), the
+    page gets the same edits. Only pages that are wholly settled at once, with no warning, are replayed."""
+
+    edits: list[list] = field(default_factory=list)  # [start, end, markup]
+    images: list = field(default_factory=list)  # [src, path, sha256, key, [file, width, height]] per animation
+    skipped: Counter = field(default_factory=Counter)  # reasons for the images left still, for the summary
+    replayable: bool = True
+
+
 class Pipeline:
     """One build: its cache, its provider, its scheduler and its counts."""
 
-    def __init__(self, settings: Settings, *, generate: bool = True, plan: bool = False) -> None:
+    def __init__(self, settings: Settings, site_dir: Path, *, generate: bool = True, plan: bool = False) -> None:
         self.settings = settings
+        self.site_dir = site_dir
         # Without `generate` (offline, or `mkdocs serve` showing only what is cached) the provider is never called.
         self.generate = generate and not settings.offline and not plan
         # A dry run reads a snapshot of the cache and records what a build would do, touching nothing.
@@ -114,12 +129,23 @@ class Pipeline:
         self.progress = Progress()
         self.summary = Summary(cost_per_clip=settings.cost_per_clip, paid=self.provider.paid)
         self.stills = Stills(self.store)
-        self._pages_seen = self.store.memo("pages")  # what discovery found in each page's text, by its hash
+        self._page_logs = self.store.memo("pages")  # by page text, folder and settings: what planning found and did
+        # Whatever else decides what planning does with a page: part of the key of its log.
+        self._fingerprint = make_key(
+            {
+                "format": CACHE_FORMAT,
+                "discover": VERSION,
+                "provider": self.identity,
+                **{name: getattr(settings, name) for name in PLANNING_SETTINGS},
+            }
+        )
         self._pages: dict[str, list[str]] = {}  # key -> pages that show it, for warnings
         self._sources: dict[str, str] = {}  # key -> the image as a page names it
         self._still_sizes: dict[str, tuple[int, int]] = {}
         self._warned: set[str] = set()
         self._copied: set[str] = set()  # animation keys already put into the site
+        self._waiting: set[str] = set()  # pages with marked images, whose jobs `finish_page` waits for
+        self._animated: set[str] = set()  # pages that show an animation, and need the pause script and style
         self._asset_dir: str | None = None  # the site's folder of animations, once it is written
         self._paid: set[str] = set()  # the paid generations this build starts
         self._over_budget = 0
@@ -127,48 +153,107 @@ class Pipeline:
 
     # --- while pages render --------------------------------------------------------------------------------
 
-    def plan_page(self, text: str, page: str, resolve: Resolver, *, content=None) -> str:
-        """Submit a job for each image worth animating in `text` and mark it; the text is otherwise untouched."""
-        # A page's text as MkDocs renders it is remembered by its hash: the same text is not parsed again.
-        memo_key = hashlib.blake2b(f"{VERSION}\0{text}".encode(), digest_size=16).hexdigest() if content is None else None
+    def plan_page(self, text: str, page: str, page_dir: str, resolve: Resolver, *, content=None) -> str:
+        """Put each image's cached animation in place, and submit a job for (and mark) each image to be made;
+        the text is otherwise untouched. `page_dir` is the page's folder in the site, for relative URLs."""
+        memo_key = None
+        if content is None and self.plan is None:
+            identity = f"{self._fingerprint}\0{page_dir}\0{text}"
+            memo_key = hashlib.blake2b(identity.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+        known = self._page_logs.get(memo_key) if memo_key else None
+        if isinstance(known, dict) and known.get("replay"):
+            replayed = self._replay(known["replay"], text, page, resolve)
+            if replayed is not None:
+                return replayed
         try:
-            candidates = find_images(text, content, self._pages_seen.get(memo_key) if memo_key else None)
+            candidates = find_images(text, content, known.get("found") if isinstance(known, dict) else None)
         except ValueError as error:
             log.warning(f"Couldn't look for images in '{page}': {error}; the page is left as it is")
             return text
-        if memo_key:
-            self._pages_seen.put(memo_key, [candidate.recall for candidate in candidates])
-        edits = []
+        record = PageLog()
         for candidate in candidates:
-            key = self._plan_image(candidate, page, resolve)
-            if key and self.plan is None:
-                edits.append(rewrite.mark(candidate.tag, key))
+            planned = self._plan_image(candidate, page, resolve, record)
+            if planned is None or self.plan is not None:
+                continue
+            key, path, still = planned
+            tag = candidate.tag
+            future = self.scheduler.known(key)
+            if future is not None and future.done():  # a cache hit (or an image left still): settled now
+                outcome = future.result()
+                markup = self._settle(key, outcome, tag, text, page, page_dir)
+                if markup and outcome.entry:
+                    record.edits.append([tag.start, tag.end, markup])
+                    entry = outcome.entry
+                    record.images.append([candidate.src, path, still.sha256, key, [entry.file, entry.width, entry.height]])
+                else:
+                    record.replayable = False  # left still for a reason of this build (offline, budget, failure)
+            else:
+                record.edits.append(list(rewrite.mark(tag, key)))
+                record.replayable = False
+                self._waiting.add(page)
+        if memo_key:
+            # Lists and plain dicts, as they come back from the memo: an unchanged page leaves it unchanged.
+            replay = {"edits": record.edits, "images": record.images, "skipped": dict(record.skipped)}
+            self._page_logs.put(
+                memo_key, {"found": [c.recall for c in candidates], "replay": replay if record.replayable else None}
+            )
+        return splice(text, record.edits)
+
+    def _replay(self, replay: dict, text: str, page: str, resolve: Resolver) -> str | None:
+        """The page as the last build made it, if each of its images still resolves to the same file with the
+        same bytes and its animation is still in the cache as it was; else None, and the page is planned."""
+        found = []
+        try:
+            for src, path, sha256, key, shown in replay["images"]:
+                resolved = resolve(src)
+                still = self.stills.get(path) if resolved and os.fspath(resolved) == path else None
+                if not isinstance(still, Still) or still.sha256 != sha256:
+                    return None
+                entry = self._cached(key)
+                if entry is None or [entry.file, entry.width, entry.height] != shown:
+                    return None
+                found.append((src, key, still, entry))
+            edits = [[int(start), int(end), str(markup)] for start, end, markup in replay["edits"]]
+            skipped = Counter({str(reason): int(count) for reason, count in replay["skipped"].items()})
+        except (TypeError, ValueError, KeyError, AttributeError):  # a record written by another version
+            return None
+        for src, key, still, entry in found:
+            self._note(key, page, src, still)
+            outcome = Outcome("cached", entry)
+            if self.scheduler.known(key) is None:
+                self.scheduler.done(key, outcome)
+            self._show(key, outcome, page)
+        self.summary.skipped.update(skipped)
         return splice(text, edits)
 
     def skip_page(self, text: str, reason: str) -> None:
         """Count the images of a page that is left alone as a whole (front matter, include/exclude)."""
         self.summary.skipped[reason] += sum(1 for _ in img_tags(text))
 
-    def _plan_image(self, candidate: Candidate, page: str, resolve: Resolver) -> str | None:
+    def _plan_image(
+        self, candidate: Candidate, page: str, resolve: Resolver, record: PageLog
+    ) -> tuple[str, str, Still] | None:
+        """The key of the animation an image gets, with its file and what it is; None for an image left still."""
         settings = self.settings
         src = candidate.src
         for problem in candidate.problems:
             log.warning(f"Image '{src}' in '{page}': {problem}; the attribute is ignored")
+            record.replayable = False  # a later build must warn again
         reason = "opted out" if candidate.opted_out else classify(src)
         if reason is None and candidate.in_link and not candidate.opted_in:
             reason = "inside a link"
         if reason is None and settings.select == "opt-in" and not candidate.opted_in:
             reason = "not opted in"
         if reason:
-            return self._skip(page, src, reason)
+            return self._skip(page, src, record, reason)
         found = resolve(src)
         path = os.fspath(found) if found else None
         still = self.stills.get(path) if path else MissingImage("no such file in the site")
         if isinstance(still, ImageProblem):
-            return self._skip(page, src, still.reason, str(still), warn=True)
+            return self._skip(page, src, record, still.reason, str(still), warn=True)
         small = still.width < settings.min_width or still.height < settings.min_height
         if small and not candidate.opted_in:
-            return self._skip(page, src, "too small", f"{still.width}x{still.height} px")
+            return self._skip(page, src, record, "too small", f"{still.width}x{still.height} px")
         output = candidate.output or settings.output
         width, height = even_size(still.width, still.height, settings.width)
         fps = VIDEO_FPS if output == "video" else settings.fps
@@ -205,9 +290,7 @@ class Pipeline:
                 context=candidate.context,
             )
 
-        self._pages.setdefault(key, []).append(page)
-        self._sources.setdefault(key, src)
-        self._still_sizes[key] = (still.width, still.height)
+        self._note(key, page, src, still)
         self._submit(key, request)
         if self.plan is not None:
             outcome = self.scheduler.known(key).result()  # type: ignore[union-attr]
@@ -216,13 +299,23 @@ class Pipeline:
             clip = getattr(self.provider, "generation_key", lambda request: None)(planned)
             paid = self.provider.needs_payment(planned)
             self.plan.append(PlanRow(page, src, state, outcome.reason, key, paid, clip))
-        return key
+        return key, path, still
 
-    def _skip(self, page: str, src: str, reason: str, problem: str | None = None, warn: bool = False) -> None:
+    def _note(self, key: str, page: str, src: str, still: Still) -> None:
+        """Where an animation is shown, for its warnings, and the still's size, for its markup."""
+        self._pages.setdefault(key, []).append(page)
+        self._sources.setdefault(key, src)
+        self._still_sizes[key] = (still.width, still.height)
+
+    def _skip(
+        self, page: str, src: str, record: PageLog, reason: str, problem: str | None = None, warn: bool = False
+    ) -> None:
         """Count (and in a dry run, list) an image left still; a real problem is a warning naming page and image."""
         if warn:
             log.warning(f"Couldn't animate '{src}' in '{page}': {problem}")
+            record.replayable = False
         self.summary.skipped[reason] += 1
+        record.skipped[reason] += 1
         if self.plan is not None:
             self.plan.append(PlanRow(page, src, "skipped", f"{reason}: {problem}" if problem else reason))
         return None
@@ -230,9 +323,7 @@ class Pipeline:
     def _submit(self, key: str, make_request: Callable[[], AnimationRequest]) -> None:
         if self.scheduler.known(key):
             return
-        entry, damage = self.store.get(key, repair=self.plan is None)
-        if damage:
-            log.warning(f"Cached animation {key} was dropped ({damage}); it is made again")
+        entry = self._cached(key)
         if entry:
             self.scheduler.done(key, Outcome("cached", entry))
         elif self.plan is not None:
@@ -250,6 +341,12 @@ class Pipeline:
                 self._paid.add(paid)
             self.progress.add()
             self.scheduler.submit(key, lambda: self._produce(key, request))
+
+    def _cached(self, key: str) -> Entry | None:
+        entry, damage = self.store.get(key, repair=self.plan is None)
+        if damage:
+            log.warning(f"Cached animation {key} was dropped ({damage}); it is made again")
+        return entry
 
     async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
         import asyncio  # only a build that makes something needs the event loop's machinery
@@ -303,33 +400,33 @@ class Pipeline:
 
     # --- as pages are written ------------------------------------------------------------------------------
 
-    def finish_page(self, text: str, page: str, page_dir: str, site_dir: Path) -> str:
-        """Wait for the page's animations, copy them into the site once, and put them in place of the stills."""
-        edits = []
-        assets = None  # the way from this page to the animations, once it shows one
-        for tag in marked_tags(text):
-            key = tag.get(KEY_ATTRIBUTE)
-            future = self.scheduler.known(key) if key else None
-            if future is None:
-                continue
-            outcome = future.result()
-            if outcome.entry is None:
-                self._count_still(key, outcome, page)
-                edits.append(rewrite.unmark(text, tag))
-                continue
-            self._count_animated(key, outcome)
-            entry = outcome.entry
-            self._copy(entry, site_dir)
-            assets = assets or _up_to_root(page_dir) + ASSET_DIR
-            size = (entry.width, entry.height)
-            markup = rewrite.animated(tag, text, f"{assets}/{entry.file}", entry.ext, size, self._still_sizes.get(key))
-            edits.append((tag.start, tag.end, markup))
-        if not edits:
-            return text
-        text = splice(text, edits)
-        if assets:
+    def finish_page(self, text: str, page: str, page_dir: str) -> str:
+        """Wait for the page's jobs, put their animations in place of the marks (or give back the stills), and
+        link the pause script and style if the page shows any animation."""
+        if page in self._waiting:
+            edits = []
+            for tag in marked_tags(text):
+                key = tag.get(KEY_ATTRIBUTE)
+                future = self.scheduler.known(key) if key else None
+                if future is not None:
+                    markup = self._settle(key, future.result(), tag, text, page, page_dir)
+                    edits.append((tag.start, tag.end, markup) if markup else rewrite.unmark(text, tag))
+            text = splice(text, edits)
+        if page in self._animated:
+            assets = _up_to_root(page_dir) + ASSET_DIR
             text = rewrite.add_assets(text, f"{assets}/{rewrite.CSS_FILE}", f"{assets}/{rewrite.JS_FILE}")
         return text
+
+    def _settle(self, key: str, outcome: Outcome, tag: Tag, text: str, page: str, page_dir: str) -> str | None:
+        """The markup of an image whose outcome is known: its animation (put into the site), or None where it
+        stays still. Either way it is counted, and a failure is warned about once."""
+        entry = outcome.entry
+        if entry is None:
+            self._count_still(key, outcome, page)
+            return None
+        self._show(key, outcome, page)
+        url = f"{_up_to_root(page_dir)}{ASSET_DIR}/{entry.file}"
+        return rewrite.animated(tag, text, url, entry.ext, (entry.width, entry.height), self._still_sizes.get(key))
 
     def _count_still(self, key: str, outcome: Outcome, page: str) -> None:
         if outcome.status == "failed":
@@ -342,16 +439,19 @@ class Pipeline:
         else:
             self.summary.skipped[outcome.reason] += 1
 
-    def _count_animated(self, key: str, outcome: Outcome) -> None:
+    def _show(self, key: str, outcome: Outcome, page: str) -> None:
+        """Count an animation shown on a page, and put its file into the site (once)."""
         self.summary.animated += 1
         (self.summary.new if outcome.status == "new" else self.summary.cached).add(key)
+        self._copy(outcome.entry)  # type: ignore[arg-type]
+        self._animated.add(page)
 
-    def _copy(self, entry: Entry, site_dir: Path) -> None:
+    def _copy(self, entry: Entry) -> None:
         """Each animation is put into the site once, however many pages show it: a hard link where the cache and
         the site share a disk (no bytes copied: it is what keeps a warm build fast), else a copy."""
         if entry.key in self._copied:
             return
-        source, target = self.store.path(entry), os.path.join(self._asset_folder(site_dir), entry.file)
+        source, target = self.store.path(entry), os.path.join(self._asset_folder(), entry.file)
         try:
             try:
                 os.link(source, target)
@@ -365,10 +465,10 @@ class Pipeline:
                 raise AnimateError(f"couldn't copy {entry.file} into the site: {error}") from None
         self._copied.add(entry.key)
 
-    def _asset_folder(self, site_dir: Path) -> str:
+    def _asset_folder(self) -> str:
         """The site's folder of animations, with the pause script and style: written once per build."""
         if self._asset_dir is None:
-            folder = site_dir / ASSET_DIR
+            folder = self.site_dir / ASSET_DIR
             folder.mkdir(parents=True, exist_ok=True)
             for name in (rewrite.CSS_FILE, rewrite.JS_FILE):
                 shutil.copyfile(ASSETS / name, folder / name)

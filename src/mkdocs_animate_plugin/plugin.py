@@ -46,11 +46,10 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         settings = Settings.from_config(self.config, config.config_file_path)
         generate = not (self.serving and self.config.serve == "cache")
         try:
-            self.pipeline = Pipeline(settings, generate=generate, plan=self.dry_run)
+            self.pipeline = Pipeline(settings, Path(config.site_dir), generate=generate, plan=self.dry_run)
         except AnimateError as error:
             raise PluginError(f"Plugin 'animate': {error}") from None
         self.site_prefix = urlsplit(config.site_url or "").path or "/"
-        self.site_dir = Path(config.site_dir)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> None:
         if self.pipeline:
@@ -76,7 +75,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
             path = site_path(src, page_dir, self.site_prefix)
             return self.files_by_url.get(path) if path else None
 
-        return self.pipeline.plan_page(html, source, resolve)
+        return self.pipeline.plan_page(html, source, page_dir, resolve)
 
     @event_priority(-50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -84,7 +83,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
             return output
         page_dir = posixpath.dirname(page.file.dest_uri)
         try:
-            return self.pipeline.finish_page(output, page.file.src_uri, page_dir, self.site_dir)
+            return self.pipeline.finish_page(output, page.file.src_uri, page_dir)
         except AnimateError as error:
             raise PluginError(f"Plugin 'animate': {error}") from None
 

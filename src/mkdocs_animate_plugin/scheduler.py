@@ -8,7 +8,6 @@ providers are async; the local one hands its drawing to worker threads).
 
 from __future__ import annotations
 
-import concurrent.futures
 import os
 import threading
 from collections.abc import Awaitable, Callable
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     import asyncio
+    import concurrent.futures
 
 T = TypeVar("T")
 
@@ -26,6 +26,9 @@ class Resolved(Generic[T]):
 
     def __init__(self, value: T) -> None:
         self.value = value
+
+    def done(self) -> bool:
+        return True
 
     def result(self, timeout: float | None = None) -> T:
         return self.value
