@@ -42,6 +42,24 @@ def make_key(payload: dict[str, Any]) -> str:
     return hashlib.sha256(_KEY_JSON.encode(payload).encode()).hexdigest()[:KEY_LENGTH]
 
 
+def _stamp(path: str | Path) -> list[int] | None:
+    """A file's inode, size and modification time: while they are as they were, so are its bytes (a rewrite or a
+    replacement changes them; linking it into a site changes only its change time, which is not part of it)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def _entry(fields: object) -> Entry | None:
+    """An entry from its record, or None for one written by another version."""
+    try:
+        return Entry(**fields) if isinstance(fields, dict) else None
+    except TypeError:
+        return None
+
+
 def _unlink(path: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
@@ -148,16 +166,15 @@ class Store:
     def get(self, key: str, repair: bool = True) -> tuple[Entry | None, str | None]:
         """The entry for `key` if its file matches its record; a damaged one is dropped (unless `repair` is
         off, for a dry run) and the reason returned."""
-        try:
-            recent = Entry(**self._recent.get(key) or {})
-        except TypeError:  # not remembered, or remembered by another version
-            recent = None
-        if recent is not None and self._damage(recent) is None:
-            return recent, None
+        recent = self._recent.get(key)  # {"entry": record, "stamp": the file's [inode, size, mtime] when checked}
+        if isinstance(recent, dict):
+            entry, stamp = _entry(recent.get("entry")), recent.get("stamp")
+            if entry is not None and stamp and stamp == _stamp(self.path(entry)):
+                return entry, None  # the very file that was checked before: not read again
         raw = self.index.get(f"anim/{key}")  # the record itself decides
-        if raw is None:
+        entry = _entry(json.loads(raw)) if raw else None
+        if entry is None:
             return None, None
-        entry = Entry(**json.loads(raw))
         problem = self._damage(entry)
         if problem and not repair:
             return None, None
@@ -165,11 +182,10 @@ class Store:
             self.index.delete(f"anim/{key}")
             _unlink(self.path(entry))
             return None, problem
-        self._recent.put(key, asdict(entry))
+        self._recent.put(key, {"entry": asdict(entry), "stamp": _stamp(self.path(entry))})
         return entry, None
 
     def _damage(self, entry: Entry) -> str | None:
-        # Every build checks every entry it uses, so this is a few system calls, not Python file objects.
         try:
             fd = os.open(self.path(entry), os.O_RDONLY)
         except OSError:
@@ -183,7 +199,7 @@ class Store:
             os.close(fd)
         if size != entry.bytes:
             return f"its file {entry.file} has {size} bytes, not the {entry.bytes} it was written with"
-        offset, magic = _SIGNATURES[entry.ext]
+        offset, magic = _SIGNATURES.get(entry.ext, (0, b"?"))
         if head[offset : offset + len(magic)] != magic:
             return f"its file {entry.file} is not a {entry.ext} file"
         return None
@@ -208,7 +224,7 @@ class Store:
             created=time.time(),
         )
         self.index.set(f"anim/{key}", json.dumps(asdict(entry)))
-        self._recent.put(key, asdict(entry))
+        self._recent.put(key, {"entry": asdict(entry), "stamp": _stamp(final)})
         return entry
 
     # --- what the cache holds, and trimming it ---------------------------------------------------------------

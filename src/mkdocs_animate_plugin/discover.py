@@ -25,6 +25,7 @@ OUTPUTS = ("video", "gif", "webp")
 KEY_ATTRIBUTE = "data-animate-key"
 _FALSE = ("false", "no", "off", "0")
 _SPACE = re.compile(r"\s+")
+_URL_SYNTAX = re.compile(r"[:?#%\t\r\n]")  # what only `urlsplit` and `unquote` can read
 CONTEXT_CHARS = 600
 VERSION = 1  # of what `find_images` chooses: part of the key under which a build remembers a page's images
 _BLOCKS = ("p", "li", "td", "th", "dd", "blockquote", "div", "section", "article", "main", "body")
@@ -220,7 +221,9 @@ def site_path(src: str, page_dir: str, site_prefix: str = "/") -> str | None:
 
     Query and fragment are dropped, percent-escapes decoded; a root-relative URL is taken under the site's own
     prefix (the path of `site_url`). None for a URL that leaves the site."""
-    path = unquote(urlsplit(src.strip()).path)
+    src = src.strip()
+    # Most images are plain relative paths: only a URL with more in it is taken apart (this runs per image per build).
+    path = unquote(urlsplit(src).path) if _URL_SYNTAX.search(src) or src.startswith("//") else src
     if path.startswith("/"):
         prefix = "/" + site_prefix.strip("/") + "/" if site_prefix.strip("/") else "/"
         path = path[len(prefix) :] if path.startswith(prefix) else path.lstrip("/")

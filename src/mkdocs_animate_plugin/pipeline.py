@@ -104,6 +104,16 @@ class PageLog:
     skipped: Counter = field(default_factory=Counter)  # reasons for the images left still, for the summary
     replayable: bool = True
 
+    def shown(self, candidate: Candidate, path: str, still: Still, key: str, entry: Entry, markup: str) -> None:
+        self.edits.append([candidate.tag.start, candidate.tag.end, markup])
+        self.images.append([candidate.src, path, still.sha256, key, [entry.file, entry.width, entry.height]])
+
+    def memo(self, candidates: list[Candidate]) -> dict:
+        """What to remember: what discovery found, and what to replay (lists and plain dicts, as they come back
+        from the memo, so that an unchanged page leaves the memo unchanged)."""
+        replay = {"edits": self.edits, "images": self.images, "skipped": dict(self.skipped)}
+        return {"found": [candidate.recall for candidate in candidates], "replay": replay if self.replayable else None}
+
 
 class Pipeline:
     """One build: its cache, its provider, its scheduler and its counts."""
@@ -156,17 +166,20 @@ class Pipeline:
     def plan_page(self, text: str, page: str, page_dir: str, resolve: Resolver, *, content=None) -> str:
         """Put each image's cached animation in place, and submit a job for (and mark) each image to be made;
         the text is otherwise untouched. `page_dir` is the page's folder in the site, for relative URLs."""
+        # A page is remembered by its text, its folder and the settings; a dry run, or a whole built page
+        # (`content`), is planned afresh.
         memo_key = None
         if content is None and self.plan is None:
-            identity = f"{self._fingerprint}\0{page_dir}\0{text}"
-            memo_key = hashlib.blake2b(identity.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+            identity = f"{self._fingerprint}\0{page_dir}\0{text}".encode("utf-8", "surrogateescape")
+            memo_key = hashlib.blake2b(identity, digest_size=16).hexdigest()
         known = self._page_logs.get(memo_key) if memo_key else None
-        if isinstance(known, dict) and known.get("replay"):
+        known = known if isinstance(known, dict) else {}
+        if known.get("replay"):
             replayed = self._replay(known["replay"], text, page, resolve)
             if replayed is not None:
                 return replayed
         try:
-            candidates = find_images(text, content, known.get("found") if isinstance(known, dict) else None)
+            candidates = find_images(text, content, known.get("found"))
         except ValueError as error:
             log.warning(f"Couldn't look for images in '{page}': {error}; the page is left as it is")
             return text
@@ -176,27 +189,20 @@ class Pipeline:
             if planned is None or self.plan is not None:
                 continue
             key, path, still = planned
-            tag = candidate.tag
             future = self.scheduler.known(key)
             if future is not None and future.done():  # a cache hit (or an image left still): settled now
                 outcome = future.result()
-                markup = self._settle(key, outcome, tag, text, page, page_dir)
+                markup = self._settle(key, outcome, candidate.tag, text, page, page_dir)
                 if markup and outcome.entry:
-                    record.edits.append([tag.start, tag.end, markup])
-                    entry = outcome.entry
-                    record.images.append([candidate.src, path, still.sha256, key, [entry.file, entry.width, entry.height]])
+                    record.shown(candidate, path, still, key, outcome.entry, markup)
                 else:
                     record.replayable = False  # left still for a reason of this build (offline, budget, failure)
             else:
-                record.edits.append(list(rewrite.mark(tag, key)))
+                record.edits.append(list(rewrite.mark(candidate.tag, key)))
                 record.replayable = False
                 self._waiting.add(page)
         if memo_key:
-            # Lists and plain dicts, as they come back from the memo: an unchanged page leaves it unchanged.
-            replay = {"edits": record.edits, "images": record.images, "skipped": dict(record.skipped)}
-            self._page_logs.put(
-                memo_key, {"found": [c.recall for c in candidates], "replay": replay if record.replayable else None}
-            )
+            self._page_logs.put(memo_key, record.memo(candidates))
         return splice(text, record.edits)
 
     def _replay(self, replay: dict, text: str, page: str, resolve: Resolver) -> str | None:
