@@ -2,9 +2,10 @@
 
     python benchmarks/warm_build.py [--pages 300] [--width 640] [--duration 5] [--repeat 9] [--keep DIR]
 
-Each build is a separate `mkdocs build` process, as in CI. Prints the cold time, then the median warm and plain
-times and the warm overhead in percent (the target is within 5%), both in wall time and in CPU time (user + system
-of the build's process: steadier than wall time on a shared machine).
+Each build is a separate `mkdocs build` process, as in CI; warm and plain builds alternate. Prints the cold time,
+then, in wall time and in CPU time (user + system of the build's process), the median warm and plain times and the
+warm overhead in percent (the target is within 5%): of the medians, and as the median of the differences between
+each warm build and the plain build right after it (a shared machine's speed drifts by more than 5% over minutes).
 """
 
 from __future__ import annotations
