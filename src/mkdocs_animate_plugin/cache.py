@@ -2,7 +2,8 @@
 
     cache_dir/
       animations/<key>.<ext>    plain files, written to a temporary name and renamed: never half a file
-      index/                    diskcache (sqlite): a small record per animation, prompts, the generation journal
+      index/                    diskcache (sqlite): a small record per animation, prompts, the generation journal,
+                                and the memos of what the last build found (`Memo`: hints for a fast warm build)
 
 Keys are hashes of explicit inputs (the image's bytes and the normalised settings), never of paths, dates or
 machine names, so the folder can move to another checkout, runner or user and still be used as it is.
