@@ -86,6 +86,7 @@ def _text(element: etree._Element | None) -> str:
 
 
 def _context(img: etree._Element) -> str:
+    """The words around an image: its alt and title, its figure's caption, its paragraph and the ones beside it."""
     parts = [img.get("alt") or "", img.get("title") or ""]
     block = None
     for ancestor in img.iterancestors():
