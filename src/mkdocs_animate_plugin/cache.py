@@ -47,9 +47,12 @@ def _stamp(path: str | Path) -> list[int] | None:
     """A file's inode, size and modification time: while they are as they were, so are its bytes (a rewrite or a
     replacement changes them; linking it into a site changes only its change time, which is not part of it)."""
     try:
-        stat = os.stat(path)
+        return _stamp_of(os.stat(path))
     except OSError:
         return None
+
+
+def _stamp_of(stat: os.stat_result) -> list[int]:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
 
@@ -176,34 +179,36 @@ class Store:
         entry = _entry(json.loads(raw)) if raw else None
         if entry is None:
             return None, None
-        problem = self._damage(entry)
+        problem, stamp = self._check(entry)
         if problem and not repair:
             return None, None
         if problem:
             self.index.delete(f"anim/{key}")
             _unlink(self.path(entry))
             return None, problem
-        self._recent.put(key, {"entry": asdict(entry), "stamp": _stamp(self.path(entry))})
+        self._recent.put(key, {"entry": asdict(entry), "stamp": stamp})
         return entry, None
 
-    def _damage(self, entry: Entry) -> str | None:
+    def _check(self, entry: Entry) -> tuple[str | None, list[int] | None]:
+        """What is wrong with the entry's file, if anything, and the stamp of the file as it was checked (taken
+        before its bytes are read, so that a later change shows)."""
         try:
             fd = os.open(self.path(entry), os.O_RDONLY)
         except OSError:
-            return f"its file {entry.file} is missing"
+            return f"its file {entry.file} is missing", None
         try:
-            size = os.fstat(fd).st_size
+            stat = os.fstat(fd)
             head = os.read(fd, 16)
         except OSError as error:
-            return f"its file {entry.file} cannot be read ({error.strerror})"
+            return f"its file {entry.file} cannot be read ({error.strerror})", None
         finally:
             os.close(fd)
-        if size != entry.bytes:
-            return f"its file {entry.file} has {size} bytes, not the {entry.bytes} it was written with"
+        if stat.st_size != entry.bytes:
+            return f"its file {entry.file} has {stat.st_size} bytes, not the {entry.bytes} it was written with", None
         offset, magic = _SIGNATURES.get(entry.ext, (0, b"?"))
         if head[offset : offset + len(magic)] != magic:
-            return f"its file {entry.file} is not a {entry.ext} file"
-        return None
+            return f"its file {entry.file} is not a {entry.ext} file", None
+        return None, _stamp_of(stat)
 
     def temp_path(self, key: str, ext: str) -> Path:
         """Where to write before `put`: same folder (so the rename is atomic), a name no reader looks for."""

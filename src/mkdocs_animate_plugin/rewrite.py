@@ -58,8 +58,9 @@ def animated(
     for name in _VIDEO_TAKES:
         if name in sized:
             video[name] = sized[name]
-    fallback = start_tag("img", {k: v for k, v in attrs.items() if k != "id"})
-    if "id" not in attrs:
+    if "id" in attrs:
+        fallback = start_tag("img", {k: v for k, v in attrs.items() if k != "id"})
+    else:
         fallback = unmark(text, tag)[2]
     alt = attrs.get("alt") or ""
     if alt:
