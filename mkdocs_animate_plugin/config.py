@@ -12,6 +12,7 @@ from mkdocs.config import config_options as c
 from .providers import provider_names
 
 OUTPUTS = ("video", "gif", "webp")
+SELECTS = ("auto", "all", "opt-in")
 LOOPS = ("auto", "crossfade", "pingpong", "none")
 MOTIONS = ("auto", "kenburns", "parallax")
 API_KEY_ENV = "AIMLAPI_API_KEY"
@@ -46,6 +47,21 @@ class Number(c.Type):
         return value
 
 
+class Width(Number):
+    """`auto` (as wide as the still is shown, at most `MAX_AUTO_WIDTH`) or a number of pixels."""
+
+    def __init__(self) -> None:
+        super().__init__(int, default="auto", minimum=16)
+
+    def run_validation(self, value: object) -> object:
+        if value == "auto":
+            return value
+        try:
+            return super().run_validation(value)
+        except base.ValidationError:
+            raise base.ValidationError(f"Expected 'auto' or a number of pixels of at least 16 but received: {value!r}")
+
+
 class ProviderName(c.Type):
     """`auto`, a built-in provider, or any name registered under the `mkdocs_animate.providers` entry points."""
 
@@ -70,9 +86,9 @@ class AnimateConfig(base.Config):
     duration = Number(int, default=5, minimum=1, maximum=30)
     min_width = Number(int, default=300, minimum=0)
     min_height = Number(int, default=200, minimum=0)
-    select = c.Choice(("all", "opt-in"), default="all")
+    select = c.Choice(SELECTS, default="auto")
     output = c.Choice(OUTPUTS, default="video")
-    width = Number(int, default=640, minimum=16)
+    width = Width()
     fps = Number(int, default=12, minimum=1, maximum=60)
     loop = c.Choice(LOOPS, default="auto")
     local_motion = c.Choice(MOTIONS, default="auto")
@@ -102,7 +118,7 @@ class Settings:
     min_height: int
     select: str
     output: str
-    width: int
+    width: int | str  # "auto" or pixels
     fps: int
     loop: str
     local_motion: str

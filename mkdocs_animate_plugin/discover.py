@@ -203,20 +203,6 @@ def content_areas(selector: str | None = None) -> Callable[[etree._Element], lis
     return default
 
 
-def classify(src: str) -> str | None:
-    """Why a URL can never be animated (remote, data: URI, SVG), or None for a local raster image."""
-    if not src.strip():
-        return "no src"
-    parts = urlsplit(src.strip())
-    if parts.scheme == "data":
-        return "data URI"
-    if parts.scheme or parts.netloc:
-        return "remote"
-    if unquote(parts.path).lower().endswith((".svg", ".svgz")):
-        return "SVG"
-    return None
-
-
 def site_path(src: str, page_dir: str, site_prefix: str = "/") -> str | None:
     """The path within the site that `src` names, as a browser on a page in `page_dir` resolves it.
 

@@ -29,6 +29,7 @@ class StillInfo:
     width: int
     height: int
     format: str
+    moving: bool = False  # a multi-frame GIF, WebP or APNG: it has its own animation
 
 
 def _describe_unknown(path: Path) -> str:
@@ -53,6 +54,9 @@ def probe(path: Path) -> StillInfo:
                 width, height = im.size
                 fmt = im.format or "?"
                 orientation = im.getexif().get(_ORIENTATION_TAG, 1) if fmt in ("JPEG", "MPO", "WEBP", "TIFF", "PNG") else 1
+                # A second frame is what makes an image move (Pillow reads APNG's and WebP's frame count from
+                # the header; a GIF is read up to its second frame).
+                moving = fmt in ("GIF", "PNG", "WEBP") and bool(getattr(im, "is_animated", False))
     except FileNotFoundError:
         raise ImageProblem("the file does not exist") from None
     except UnidentifiedImageError:
@@ -72,7 +76,7 @@ def probe(path: Path) -> StillInfo:
         )
     if orientation in _QUARTER_TURNS:
         width, height = height, width
-    return StillInfo(width, height, fmt)
+    return StillInfo(width, height, fmt, moving)
 
 
 def load(path: Path, max_width: int) -> Image.Image:

@@ -14,7 +14,7 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
@@ -22,7 +22,8 @@ from mkdocs.plugins import get_plugin_logger
 from . import rewrite
 from .cache import Entry, Store, make_key
 from .config import Settings
-from .discover import KEY_ATTRIBUTE, VERSION, Candidate, classify, find_images
+from . import select
+from .discover import KEY_ATTRIBUTE, VERSION, Candidate, find_images
 from .errors import AnimateError, ImageProblem, MissingImage, ProviderAuthError
 from .markup import Tag, img_tags, marked_tags, splice
 from .progress import Progress
@@ -38,6 +39,7 @@ ASSETS = Path(__file__).parent / "assets"  # the pause script and style, shipped
 VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep their own
 CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider
 PLANNING_SETTINGS = ("width", "output", "fps", "duration", "loop", "select", "min_width", "min_height")
+SELECT_VERSION = 2  # of the rules in `select` and the pixel judgement: part of the key of a page's record
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ class Pipeline:
             {
                 "format": CACHE_FORMAT,
                 "discover": VERSION,
+                "select": SELECT_VERSION,
                 "provider": self.identity,
                 **{name: getattr(settings, name) for name in PLANNING_SETTINGS},
             }
@@ -245,23 +248,31 @@ class Pipeline:
         for problem in candidate.problems:
             log.warning(f"Image '{src}' in '{page}': {problem}; the attribute is ignored")
             record.replayable = False  # a later build must warn again
-        reason = "opted out" if candidate.opted_out else classify(src)
-        if reason is None and candidate.in_link and not candidate.opted_in:
-            reason = "inside a link"
-        if reason is None and settings.select == "opt-in" and not candidate.opted_in:
-            reason = "not opted in"
-        if reason:
-            return self._skip(page, src, record, reason)
+        decision = select.by_markup(src, candidate.opted_in, candidate.opted_out, candidate.in_link, settings.select)
+        if decision:
+            return self._skip(page, src, record, decision.reason)
         found = resolve(src)
         path = os.fspath(found) if found else None
         still = self.stills.get(path) if path else MissingImage("no such file in the site")
         if isinstance(still, ImageProblem):
             return self._skip(page, src, record, still.reason, str(still), warn=True)
-        small = still.width < settings.min_width or still.height < settings.min_height
-        if small and not candidate.opted_in:
-            return self._skip(page, src, record, "too small", f"{still.width}x{still.height} px")
+        try:
+            decision = select.by_picture(
+                candidate.tag.attrs,
+                (still.width, still.height),
+                still.moving,
+                candidate.opted_in,
+                settings.select,
+                (settings.min_width, settings.min_height),
+                lambda: astuple(self.stills.kind(path, still)),
+            )
+        except ImageProblem as problem:
+            return self._skip(page, src, record, problem.reason, str(problem), warn=True)
+        if not decision.animate:
+            return self._skip(page, src, record, decision.reason, decision.detail, warn=decision.warn)
         output = candidate.output or settings.output
-        width, height = even_size(still.width, still.height, settings.width)
+        clip_width = select.clip_width(settings.width, candidate.tag.attrs, (still.width, still.height))
+        width, height = even_size(still.width, still.height, clip_width)
         fps = VIDEO_FPS if output == "video" else settings.fps
         key = make_key(
             {

@@ -19,8 +19,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from .cache import Store
 from .errors import ImageProblem, MissingImage
+
+if TYPE_CHECKING:
+    from .pixels import Kind
 
 # A file changed less than this long ago may change again within the same clock tick, unseen by its stamp.
 _SETTLED_NS = 2_000_000_000
@@ -34,6 +39,7 @@ class Still:
     height: int
     format: str
     sha256: str
+    moving: bool = False  # it has frames of its own (GIF, WebP, APNG)
 
 
 class Stills:
@@ -42,6 +48,7 @@ class Stills:
     def __init__(self, store: Store) -> None:
         self._stamps = store.memo("stamps")
         self._headers = store.memo("headers")
+        self._kinds = store.memo("kinds")
         self._seen: dict[str, Still | ImageProblem] = {}
 
     def get(self, path: str) -> Still | ImageProblem:
@@ -70,20 +77,35 @@ class Stills:
 
             digest = images.sha256(Path(path))
         header = self._headers.get(digest)
-        if not (isinstance(header, list) and len(header) == 3):  # absent, or written by another version
+        if not (isinstance(header, list) and len(header) == 4):  # absent, or written by another version
             from . import images
 
             info = images.probe(Path(path))
-            header = [info.width, info.height, info.format]
+            header = [info.width, info.height, info.format, info.moving]
         if settled:  # what is remembered must not have changed while it was read
             self._stamps.put(stamp_key, [*stamp, digest])
             self._headers.put(digest, header)
-        width, height, fmt = header
-        return Still(width, height, fmt, digest)
+        width, height, fmt, moving = header
+        return Still(width, height, fmt, digest, bool(moving))
+
+    def kind(self, path: str, still: Still) -> Kind:
+        """What the picture is (photograph, screenshot, chart, ...), judged from a small copy of its pixels once
+        per image: the verdict is remembered by the image's hash, like its header, and travels with the cache."""
+        from . import pixels
+
+        known = self._kinds.get(still.sha256)
+        if isinstance(known, list) and len(known) == 3 and known[0] == pixels.VERSION:
+            kind = pixels.Kind(str(known[1]), bool(known[2]))
+        else:
+            from . import images
+
+            kind = pixels.kind_of(images.load(Path(path), pixels.SAMPLE_WIDTH))
+        self._kinds.put(still.sha256, [pixels.VERSION, kind.name, kind.animate])
+        return kind
 
 
 def even_size(width: int, height: int, max_width: int) -> tuple[int, int]:
     """The animation's size: at most `max_width` wide, never upscaled, even sides (yuv420p needs them)."""
-    out_w = min(max_width, width)
+    out_w = max(2, min(max_width, width))
     out_h = max(2, round(height * out_w / width))
     return max(2, out_w - out_w % 2), out_h - out_h % 2

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 REPO = Path(__file__).resolve().parent.parent
 PHOTOS = REPO / "example_site" / "docs" / "img"
-FAST = {"width": 160, "duration": 1, "min_width": 100, "min_height": 80}
+FAST = {"width": 160, "duration": 1, "min_width": 100, "min_height": 80, "select": "all"}
 
 
 def picture(width: int = 320, height: int = 240, seed: int = 1) -> Image.Image:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_animate_plugin.discover import classify, find_images, site_path
+from mkdocs_animate_plugin.discover import find_images, site_path
+from mkdocs_animate_plugin.select import url_problem
 from mkdocs_animate_plugin.markup import img_tags, splice
 from mkdocs_animate_plugin.rewrite import animated, mark, unmark
 
@@ -62,8 +63,8 @@ def test_per_image_attributes(attrs, expected):
         ("/img/a%20b.png#top", None),
     ],
 )
-def test_classify(src, reason):
-    assert classify(src) == reason
+def test_url_problem(src, reason):
+    assert url_problem(src) == reason
 
 
 @pytest.mark.parametrize(
