@@ -1,0 +1,90 @@
+"""The local judgement of ``select: auto`` agrees with the labels of a set of real pictures.
+
+tests/images/select/<label>/ holds real photographs, paintings, cartoons, screenshots, charts, diagrams, text,
+QR codes, logos and badges (SOURCES.md says where each comes from; tools/make_select_set.py remakes them).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from mkdocs_animate_plugin.pixels import SAMPLE_WIDTH, Kind, kind_of
+
+SET = Path(__file__).parent / "images" / "select"
+ANIMATED = {"photograph", "illustration"}
+FILES = sorted(p for p in SET.glob("*/*") if p.suffix in (".png", ".jpg"))
+
+
+def sample(image: Image.Image, width: int = SAMPLE_WIDTH) -> Image.Image:
+    """The copy the plugin judges: RGB, transparency laid on white, at most ``width`` wide."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+    image = image.convert("RGB")
+    if image.width > width:
+        height = max(1, round(image.height * width / image.width))
+        image = image.resize((width, height), Image.BILINEAR, reducing_gap=2.0)
+    return image
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> dict[Path, Kind]:
+    with_images = {}
+    for path in FILES:
+        with Image.open(path) as image:
+            with_images[path] = kind_of(sample(image))
+    return with_images
+
+
+def test_the_set_is_there():
+    labels = {p.parent.name for p in FILES}
+    assert labels == {"photograph", "illustration", "screenshot", "diagram", "chart", "text", "qr", "logo"}
+    assert len(FILES) >= 80
+
+
+def test_animate_or_still_agrees_with_the_labels(verdicts):
+    wrong = [p for p, k in verdicts.items() if k.animate != (p.parent.name in ANIMATED)]
+    table: dict[tuple[str, str], int] = {}
+    for p, k in verdicts.items():
+        table[p.parent.name, k.name] = table.get((p.parent.name, k.name), 0) + 1
+    report = "\n".join(f"  {label:>12} -> {name:<12} {n}" for (label, name), n in sorted(table.items()))
+    report += "\nwrong: " + ", ".join(f"{p.parent.name}/{p.name} ({verdicts[p].name})" for p in wrong)
+    assert 1 - len(wrong) / len(verdicts) >= 0.95, report
+
+
+def test_the_shared_photographs_are_animated(verdicts):
+    shared = [p for p in verdicts if p.name.startswith("shared-")]
+    assert shared
+    assert all(verdicts[p].animate for p in shared), {p.name: verdicts[p].name for p in shared}
+
+
+def test_the_names_are_short_nouns(verdicts):
+    names = {k.name for k in verdicts.values()}
+    assert names <= {"photograph", "illustration", "screenshot", "diagram", "chart", "text", "QR code", "logo"}
+    assert all(k.animate == (k.name in ANIMATED) for k in verdicts.values())
+
+
+def test_the_judgement_is_deterministic(verdicts):
+    for path in FILES[::7]:
+        with Image.open(path) as image:
+            assert kind_of(sample(image)) == verdicts[path]
+
+
+@pytest.mark.parametrize("name", ["shared-flower.jpg", "shared-coffee.jpg", "skimage-astronaut.jpg"])
+def test_the_decision_does_not_depend_on_the_size(name):
+    with Image.open(SET / "photograph" / name) as image:
+        big = image.convert("RGB").resize((640, round(image.height * 640 / image.width)), Image.LANCZOS)
+        small = image.convert("RGB").resize((200, round(image.height * 200 / image.width)), Image.LANCZOS)
+    assert kind_of(sample(big)).animate and kind_of(sample(small)).animate
+
+
+@pytest.mark.parametrize("label,name", [("illustration", "emoji-whale.jpg"), ("screenshot", "mkdocs-material-index.png"),
+                                        ("chart", "bar.png"), ("logo", "simpleicons-python.png")])
+def test_flat_pictures_keep_their_decision_at_two_sizes(label, name):
+    with Image.open(SET / label / name) as image:
+        at_640 = sample(sample(image, 640))
+        at_200 = sample(image, 200)
+    assert kind_of(at_640).animate == kind_of(at_200).animate == (label in ANIMATED)
