@@ -38,11 +38,12 @@ class Measures:
 
     flat: float  # pixels exactly equal to their right and lower neighbours: drawn by software
     smooth: float  # pixels that differ from their neighbours by only 1..3 levels: shading, gradients
-    ground: float  # pixels near the most common colour: the page, the plot area, the field round a logo
-    thin: float  # share of the other pixels (the figure) within 2 px of the ground: strokes, not shapes
+    thin: float  # share of the figure (pixels away from the commonest colour, the ground of a page, a plot
+    #              area, the field round a logo) within 2 px of that ground: strokes, not shapes
     colours: float  # share of the figure outside its 8 commonest colours (0 = a flat palette)
     straight: float  # share of the strong edges on long horizontal or vertical runs
-    lines_of_text: float  # rows crossed by many strong edges, as a line of letters is
+    lines_of_text: float  # bands of inked rows between blank ones, per 100 rows: lines of lettering
+    edges: float  # pixels on a strong edge: the square modules of a QR code make the most
     aspect: float  # width / height
 
 
@@ -70,8 +71,10 @@ def measure(image: Image.Image) -> Measures:
     down = np.abs(np.diff(grey, axis=0)) > 60  # horizontal edges: rules, axes, window frames
     on_runs = _runs(down, min(32, max(8, w // 16))).sum() + _runs(across.T, min(32, max(8, h // 16))).sum()
     straight = float(on_runs / max(across.sum() + down.sum(), 1))
-    lines_of_text = float((across.sum(axis=1) >= w / 8).mean())
-    return Measures(flat, smooth, float(ground.mean()), thin, colours, straight, lines_of_text, w / h)
+    inked = np.concatenate(([False], figure.mean(axis=1) > 0.02))
+    lines_of_text = float(100 * (inked[1:] & ~inked[:-1]).sum() / h)
+    edges = float((across.mean() + down.mean()) / 2)
+    return Measures(flat, smooth, thin, colours, straight, lines_of_text, edges, w / h)
 
 
 def _grow(mask: np.ndarray) -> np.ndarray:
@@ -85,11 +88,9 @@ def _runs(mask: np.ndarray, length: int) -> np.ndarray:
     if mask.shape[1] < length:
         return np.zeros_like(mask)
     c = np.cumsum(np.pad(mask.astype(np.int32), ((0, 0), (1, 0))), axis=1)
-    starts = (c[:, length:] - c[:, :-length]) == length
-    out = np.zeros_like(mask)
-    for k in range(length):
-        out[:, k:k + starts.shape[1]] |= starts
-    return out
+    starts = np.pad((c[:, length:] - c[:, :-length]) == length, ((0, 0), (0, length - 1)))
+    s = np.cumsum(np.pad(starts.astype(np.int32), ((0, 0), (length, 0))), axis=1)
+    return (s[:, length:] - s[:, :-length]) > 0  # some run of full length starts at most length-1 before
 
 
 def kind_of(image: Image.Image) -> Kind:
@@ -104,12 +105,10 @@ def kind_of(image: Image.Image) -> Kind:
 
 def _still(m: Measures) -> str:
     """Which instrument: only the reason shown in the summary, the decision is already made."""
-    if m.aspect > 3 and m.thin < 0.85:
-        return "logo"  # a badge, or a word mark
-    if m.thin < 0.85:
-        if m.colours < 0.05 and m.straight > 0.3 and 0.8 < m.aspect < 1.25:
-            return "QR code"
-        return "chart" if m.straight > 0.3 and m.colours < 0.2 else "logo"
-    if m.lines_of_text > 0.3:
-        return "text" if m.straight < 0.1 else "screenshot"
-    return "chart" if m.straight > 0.3 else "diagram"
+    if 0.9 < m.aspect < 1.1 and m.colours < 0.2 and m.straight > 0.4 and m.edges > 0.045:
+        return "QR code"  # square modules of one colour: straight edges everywhere
+    if m.aspect > 3 or (m.thin < 0.45 and m.straight < 0.3):
+        return "logo"  # a badge or word mark, or a few flat shapes
+    if m.lines_of_text >= 5:
+        return "text" if m.thin >= 0.9 else "screenshot"  # lines of letters, on a page or among panels
+    return "chart" if m.straight > 0.3 else "diagram"  # axes, bars and grids; or boxes, arrows and curves
