@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from mkdocs_animate_plugin.outputs import OUTPUTS
 from mkdocs_animate_plugin import images, media, stills
 from mkdocs_animate_plugin.providers.base import AnimationRequest
 from mkdocs_animate_plugin.providers.local import draw
@@ -58,7 +59,7 @@ def main() -> None:
             frames = list(draw(request).frames)
             drawn = cpu() - cpu0
             clip_frames = iter(frames)
-            dest = Path(folder) / f"out.{media.EXTENSIONS[output]}"
+            dest = Path(folder) / f"out.{OUTPUTS[output].ext}"
             info = media.encode(clip_frames, (width, height), fps, output, dest)
             wall, used = time.perf_counter() - started, cpu() - cpu0
             if output == "gif":

@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 import diskcache
 
 from .errors import CacheError
+from .outputs import BY_EXT
 
 if TYPE_CHECKING:
     from .media import MediaInfo
 
 KEY_LENGTH = 20
 # The first bytes of each kind of file: a record is only trusted if its file still starts like one.
-_SIGNATURES = {"mp4": (4, b"ftyp"), "gif": (0, b"GIF8"), "webp": (8, b"WEBP")}
 
 
 # One encoder for every key (`json.dumps` with options builds a new one per call: a warm build makes a key per image).
@@ -85,6 +85,17 @@ class Entry:
     @property
     def ext(self) -> str:
         return self.file.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What `Store.stats` counts: (files, bytes) pairs."""
+
+    animations: dict[str, tuple[int, int]]  # by extension
+    clips: tuple[int, int]
+    prompts: int
+    journal: int
+    index_bytes: int
 
 
 class Memo:
@@ -205,7 +216,7 @@ class Store:
             os.close(fd)
         if stat.st_size != entry.bytes:
             return f"its file {entry.file} has {stat.st_size} bytes, not the {entry.bytes} it was written with", None
-        offset, magic = _SIGNATURES.get(entry.ext, (0, b"?"))
+        offset, magic = BY_EXT[entry.ext].signature if entry.ext in BY_EXT else (0, b"?")
         if head[offset : offset + len(magic)] != magic:
             return f"its file {entry.file} is not a {entry.ext} file", None
         return None, _stamp_of(stat)
@@ -214,9 +225,8 @@ class Store:
         """Where to write before `put`: same folder (so the rename is atomic), a name no reader looks for."""
         return self.files / f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp.{ext}"
 
-    def put(self, key: str, temp: Path, info: MediaInfo) -> Entry:
+    def put(self, key: str, temp: Path, ext: str, info: MediaInfo) -> Entry:
         """Move a probed file into place, then record it: a reader never sees a record without its whole file."""
-        ext = temp.name.rsplit(".", 1)[-1]
         final = self.files / f"{key}.{ext}"
         os.replace(temp, final)
         entry = Entry(
@@ -236,7 +246,8 @@ class Store:
     # --- what the cache holds, and trimming it ---------------------------------------------------------------
 
     def entries(self) -> list[Entry]:
-        return [Entry(**json.loads(self.index[k])) for k in list(self.index.iterkeys()) if k.startswith("anim/")]
+        found = (_entry(json.loads(self.index[k])) for k in list(self.index.iterkeys()) if k.startswith("anim/"))
+        return [entry for entry in found if entry is not None]
 
     def clips(self) -> list[Path]:
         folder = self.root / "clips"
@@ -244,6 +255,40 @@ class Store:
 
     def count(self, namespace: str) -> int:
         return sum(1 for k in self.index.iterkeys() if k.startswith(f"{namespace}/"))
+
+    def stats(self) -> Stats:
+        """What the cache holds: animations by extension, kept clips, prompts, open generations, the index."""
+        by_ext: dict[str, list[int]] = {}
+        for entry in self.entries():
+            count_bytes = by_ext.setdefault(entry.ext, [0, 0])
+            count_bytes[0] += 1
+            count_bytes[1] += entry.bytes
+        clips = self.clips()
+        index = self.root / "index"
+        return Stats(
+            animations={ext: (n, size) for ext, (n, size) in by_ext.items()},
+            clips=(len(clips), sum(c.stat().st_size for c in clips)),
+            prompts=self.count("prompt"),
+            journal=self.count("journal"),
+            index_bytes=sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) if index.is_dir() else 0,
+        )
+
+    def prune(self, keep: set[str] | None, keep_clips: set[str] | None, older_than: float | None) -> tuple[int, int]:
+        """Remove the animations and kept clips not in `keep` / `keep_clips` (None: keep all), or made more than
+        `older_than` days ago, and the temporary files of killed builds; the count and bytes removed."""
+        cutoff = time.time() - (older_than or 0) * 86400
+        removed = freed = 0
+        for entry in self.entries():
+            if (keep is not None and entry.key not in keep) or (older_than is not None and entry.created < cutoff):
+                freed, removed = freed + entry.bytes, removed + 1
+                self.remove(entry)
+        for clip in self.clips():
+            stat = clip.stat()
+            if (keep_clips is not None and clip.stem not in keep_clips) or (older_than is not None and stat.st_mtime < cutoff):
+                freed, removed = freed + stat.st_size, removed + 1
+                clip.unlink()
+        self.remove_stale_temps()
+        return removed, freed
 
     def remove(self, entry: Entry) -> None:
         """Forget the record first, then the file: a reader never finds a record without its file."""

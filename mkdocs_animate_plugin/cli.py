@@ -233,20 +233,16 @@ def _read_source(source: str, fetcher, fetch_error) -> tuple[str, str]:
 
 
 def _markdown_page(text: str) -> str:
-    """A Markdown file as a plain page, with the same extensions the plugin's attributes need."""
+    """A Markdown file as a plain page (`assets/page.html`), with the extensions the plugin's attributes need."""
     import html
+    import string
 
     import markdown
 
     body = markdown.markdown(text, extensions=["attr_list", "md_in_html", "tables", "fenced_code"])
     title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("# ")), "Page")
-    return (
-        f'<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(title)}</title>\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<style>body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
-        "line-height:1.5}img,video{max-width:100%;height:auto}</style>\n</head>\n"
-        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
-    )
+    template = string.Template((Path(__file__).parent / "assets" / "page.html").read_text(encoding="utf-8"))
+    return template.substitute(title=html.escape(title), body=body)
 
 
 # --- site ---------------------------------------------------------------------------------------------------
@@ -265,19 +261,26 @@ def site(site_dir: Path, content: str | None, base_path: str, strict: bool, conf
     Only the content's images change; text, links, other files and theme images stay byte for byte. Running it
     again changes nothing more."""
     from .discover import content_areas, site_path
+    from .publish import ASSET_DIR
+    from .select import page_excluded
 
     settings = load_settings(config_file, options)
     areas = _areas(content, content_areas)
     counter = _logging()
     root = site_dir.resolve()
-    pages = sorted(p for p in root.rglob("*.htm*") if p.suffix in (".html", ".htm") and "assets/animate" not in p.as_posix())
+    pages = sorted(p for p in root.rglob("*.htm*") if p.suffix in (".html", ".htm"))
     pipeline = _pipeline(settings, root)
     try:
         planned = []
         for path in pages:
             label = path.relative_to(root).as_posix()
+            if label.startswith(ASSET_DIR + "/"):
+                continue
             page_dir = posixpath.dirname(label)
             text = path.read_text(encoding="utf-8", errors="surrogateescape")
+            if page_excluded(label, settings.include, settings.exclude):
+                pipeline.skip_page(text, "page excluded")
+                continue
 
             def resolve(src: str, page_dir: str = page_dir) -> Path | None:
                 found = site_path(src, page_dir, base_path)
@@ -304,7 +307,7 @@ def plan(config_file: Path, **options) -> None:
     """A dry run: each image a build would animate, whether it is cached, why others stay still, and the cost.
 
     Makes no provider call and writes nothing to the cache."""
-    rows, pipeline = _dry_run(config_file, options)
+    rows, planner = _dry_run(config_file, options)
     current = None
     for row in rows:
         if row.page != current:
@@ -313,7 +316,7 @@ def plan(config_file: Path, **options) -> None:
         detail = f" ({row.detail})" if row.detail and row.state != "skipped" else ""
         state = f"{row.state}: {row.detail}" if row.state == "skipped" else row.state + detail
         click.echo(f"  {row.src:50} {state}")
-    settings = pipeline.settings
+    settings = planner.settings
     new = {r.key for r in rows if r.state == "new"}
     cached = {r.key for r in rows if r.state == "cached"}
     paid = {r.paid for r in rows if r.state == "new" and r.paid}
@@ -322,7 +325,7 @@ def plan(config_file: Path, **options) -> None:
         f"{len(rows) - still} image(s) to animate: {len(cached)} animation(s) cached, {len(new)} to make"
         f"; {still} left still"
     )
-    if pipeline.provider.paid:
+    if planner.provider.paid:
         line += f"; {len(paid)} paid generation(s), estimated ${len(paid) * settings.cost_per_clip:.2f}"
         if len(paid) > settings.max_new:
             builds = -(-len(paid) // max(1, settings.max_new))
@@ -331,7 +334,8 @@ def plan(config_file: Path, **options) -> None:
 
 
 def _dry_run(config_file: Path, options: dict):
-    """Build the site into a temporary folder with the plugin in plan mode, and return what it recorded."""
+    """Render the site into a temporary folder with the plugin handing its pages to a `Planner`, and return
+    what it recorded."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError
@@ -344,8 +348,10 @@ def _dry_run(config_file: Path, options: dict):
     plugin = config.plugins.get("animate")
     if plugin is None:
         raise click.ClickException(f"{config_file} does not use the animate plugin")
+    from .planner import Planner
+
     plugin.config = config_plugin
-    plugin.dry_run = True
+    plugin.host_class = Planner
     _logging()
     with tempfile.TemporaryDirectory(prefix="animate-plan-") as folder:
         config["site_dir"] = folder
@@ -356,10 +362,10 @@ def _dry_run(config_file: Path, options: dict):
             raise click.ClickException(str(error)) from None
         finally:
             config.plugins.on_shutdown()
-    pipeline = plugin.report
-    if pipeline is None:
+    planner = plugin.last
+    if planner is None:
         raise click.ClickException("the animate plugin is disabled in this configuration")
-    return pipeline.plan or [], pipeline
+    return planner.rows, planner
 
 
 # --- cache --------------------------------------------------------------------------------------------------
@@ -398,6 +404,7 @@ def _size(count: int) -> str:
 def stats(config_file: Path, cache_dir: Path | None) -> None:
     """Entries and bytes, by kind."""
     from .cache import Store
+    from .outputs import OUTPUTS
 
     root = _cache_root(config_file, cache_dir)
     if not (root / "index").is_dir():
@@ -405,19 +412,18 @@ def stats(config_file: Path, cache_dir: Path | None) -> None:
         return
     store = Store.snapshot(root)
     try:
-        entries = store.entries()
-        click.echo(f"cache: {root}")
-        click.echo(f"animations: {len(entries)}, {_size(sum(e.bytes for e in entries))}")
-        for kind, ext in (("video", "mp4"), ("gif", "gif"), ("webp", "webp")):
-            of_kind = [e for e in entries if e.ext == ext]
-            click.echo(f"  {kind:6} {len(of_kind):5}  {_size(sum(e.bytes for e in of_kind))}")
-        clips = store.clips()
-        click.echo(f"clips kept (paid, as downloaded): {len(clips)}, {_size(sum(c.stat().st_size for c in clips))}")
-        click.echo(f"prompts: {store.count('prompt')}; generations in progress: {store.count('journal')}")
-        index = sum(p.stat().st_size for p in (root / "index").rglob("*") if p.is_file())
-        click.echo(f"index: {_size(index)}")
+        stats = store.stats()
     finally:
         store.close()
+    click.echo(f"cache: {root}")
+    count = sum(n for n, _ in stats.animations.values())
+    click.echo(f"animations: {count}, {_size(sum(size for _, size in stats.animations.values()))}")
+    for output in OUTPUTS.values():
+        n, size = stats.animations.get(output.ext, (0, 0))
+        click.echo(f"  {output.name:6} {n:5}  {_size(size)}")
+    click.echo(f"clips kept (paid, as downloaded): {stats.clips[0]}, {_size(stats.clips[1])}")
+    click.echo(f"prompts: {stats.prompts}; generations in progress: {stats.journal}")
+    click.echo(f"index: {_size(stats.index_bytes)}")
 
 
 @cache.command()
@@ -439,21 +445,8 @@ def prune(config_file: Path, cache_dir: Path | None, older_than: float | None) -
         keep = {r.key for r in rows if r.key}
         clips = {r.clip for r in rows if r.clip}
     store = Store(root)
-    removed = freed = 0
     try:
-        cutoff = time.time() - (older_than or 0) * 86400
-        for entry in store.entries():
-            if (keep is not None and entry.key not in keep) or (older_than is not None and entry.created < cutoff):
-                freed += entry.bytes
-                removed += 1
-                store.remove(entry)
-        for clip in store.clips():
-            old = older_than is not None and clip.stat().st_mtime < cutoff
-            if (clips is not None and clip.stem not in clips) or old:
-                freed += clip.stat().st_size
-                removed += 1
-                clip.unlink()
-        store.remove_stale_temps()
+        removed, freed = store.prune(keep, clips, older_than)
     finally:
         store.close()
     click.echo(f"removed {removed} file(s), {_size(freed)}")

@@ -9,9 +9,9 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from . import outputs
 from .providers import provider_names
 
-OUTPUTS = ("video", "gif", "webp")
 SELECTS = ("auto", "all", "opt-in")
 LOOPS = ("auto", "crossfade", "pingpong", "none")
 MOTIONS = ("auto", "kenburns", "parallax")
@@ -87,7 +87,7 @@ class AnimateConfig(base.Config):
     min_width = Number(int, default=300, minimum=0)
     min_height = Number(int, default=200, minimum=0)
     select = c.Choice(SELECTS, default="auto")
-    output = c.Choice(OUTPUTS, default="video")
+    output = c.Choice(outputs.NAMES, default="video")
     width = Width()
     fps = Number(int, default=12, minimum=1, maximum=60)
     loop = c.Choice(LOOPS, default="auto")

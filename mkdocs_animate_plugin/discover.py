@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from .markup import Tag, img_tags
+from .outputs import NAMES
 
 if TYPE_CHECKING:
     from lxml import etree
 
-OUTPUTS = ("video", "gif", "webp")
 KEY_ATTRIBUTE = "data-animate-key"
 _FALSE = ("false", "no", "off", "0")
 _SPACE = re.compile(r"\s+")
@@ -124,8 +124,8 @@ def _options(tag: Tag) -> dict:
     animate = tag.get("data-animate")
     classes = (tag.get("class") or "").split()
     output = tag.get("data-animate-output")
-    if output is not None and output not in OUTPUTS:
-        problems.append(f"data-animate-output={output!r} is not one of {', '.join(OUTPUTS)}")
+    if output is not None and output not in NAMES:
+        problems.append(f"data-animate-output={output!r} is not one of {', '.join(NAMES)}")
         output = None
     take_text = tag.get("data-animate-take")
     take = 1

@@ -86,7 +86,7 @@ def elements(text: str) -> Iterator[Element]:
             yield Element(match["name"].lower(), match.start(), match.end(), _attributes(match["attrs"]))
 
 
-def marked_tags(text: str, attribute: str = "data-animate-key") -> Iterator[Tag]:
+def marked_tags(text: str, attribute: str) -> Iterator[Tag]:
     """The `<img>` tags that an earlier pass marked with `attribute` right after `<img` (see `rewrite.mark`):
     found by the marker alone, without scanning the whole page (a theme's page is mostly navigation)."""
     needle = f"<img {attribute}="

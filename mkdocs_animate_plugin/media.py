@@ -17,9 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from .errors import MediaError
+from .outputs import OUTPUTS
 
-EXTENSIONS = {"video": "mp4", "gif": "gif", "webp": "webp"}
-CODECS = {"video": "h264", "gif": "gif", "webp": "webp_anim"}
 # The encoder settings MEDIA-NOTES.md measured as the best weight for the quality; fixed thread counts and
 # bitexact flags make the same frames give the same bytes on any machine.
 _ENCODE_ARGS = {
@@ -38,7 +37,6 @@ _ENCODE_ARGS = {
     ],
     "webp": ["-c:v", "libwebp_anim", "-lossless", "0", "-quality", "75", "-compression_level", "4", "-loop", "0"],
 }  # fmt: skip
-_MUXERS = {"video": "mp4", "gif": "gif", "webp": "webp"}
 _BITEXACT = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
 
 
@@ -111,7 +109,7 @@ def encode(
     if output == "video":
         x264 = "threads=2:sliced-threads=0" + (f":zones={count - 6},{count - 1},b=3" if count > 12 else "")
         args += ["-x264-params", x264]
-    args += [*_BITEXACT, "-f", _MUXERS[output], str(dest)]
+    args += [*_BITEXACT, "-f", OUTPUTS[output].muxer, str(dest)]
     _run(args, f"encode {output}", stdin_frames=frames)
     info = probe(dest)
     check(info, output, (width, height))
@@ -121,8 +119,8 @@ def encode(
 
 def check(info: MediaInfo, output: str, size: tuple[int, int] | None = None) -> None:
     """Refuse a file that is not the animation it should be, so that it is never cached or served."""
-    if info.codec != CODECS[output]:
-        raise MediaError(f"expected {CODECS[output]} but the file holds {info.codec}")
+    if info.codec != OUTPUTS[output].codec:
+        raise MediaError(f"expected {OUTPUTS[output].codec} but the file holds {info.codec}")
     if info.frames < 2:
         raise MediaError(f"the animation has {info.frames} frame(s)")
     if size and (info.width, info.height) != size:

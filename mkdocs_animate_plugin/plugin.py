@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ from .errors import AnimateError
 
 if TYPE_CHECKING:
     from .pipeline import Pipeline
+    from .planner import Planner
 
 log = get_plugin_logger("animate")
 
@@ -28,9 +28,11 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
 
     def __init__(self) -> None:
         self.serving = False
-        self.dry_run = False  # set by `mkdocs-animate plan`: record what a build would do, make nothing
-        self.pipeline: Pipeline | None = None
-        self.report = None  # the last build's pipeline, kept for the command to read its plan and summary
+        # What pages are handed to: `pipeline.Pipeline`, or for `mkdocs-animate plan` `planner.Planner`, which
+        # offers the same calls and makes nothing.
+        self.host_class: type[Pipeline] | type[Planner] | None = None
+        self.pipeline: Pipeline | Planner | None = None
+        self.last: Pipeline | Planner | None = None  # the last build's, for the command to read
         self.files_by_url: dict[str, str] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -46,7 +48,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         settings = Settings.from_config(self.config, config.config_file_path)
         generate = not (self.serving and self.config.serve == "cache")
         try:
-            self.pipeline = Pipeline(settings, Path(config.site_dir), generate=generate, plan=self.dry_run)
+            self.pipeline = (self.host_class or Pipeline)(settings, Path(config.site_dir), generate=generate)
         except AnimateError as error:
             raise PluginError(f"Plugin 'animate': {error}") from None
         self.site_prefix = urlsplit(config.site_url or "").path or "/"
@@ -61,15 +63,17 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if not self.pipeline:
             return html
+        from .discover import site_path
+        from .select import page_excluded
+
         source = page.file.src_uri
         if page.meta.get("animate") is False:
             self.pipeline.skip_page(html, "page opted out")
             return html
-        if self._excluded(source):
+        if page_excluded(source, self.config.include, self.config.exclude):
             self.pipeline.skip_page(html, "page excluded")
             return html
         page_dir = posixpath.dirname(page.file.dest_uri)
-        from .discover import site_path
 
         def resolve(src: str) -> str | None:
             path = site_path(src, page_dir, self.site_prefix)
@@ -99,15 +103,9 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
     def on_shutdown(self) -> None:
         self._close()
 
-    def _excluded(self, source: str) -> bool:
-        """`include` and `exclude` are glob patterns of page source paths (`*` crosses folders)."""
-        if self.config.include and not any(fnmatch.fnmatch(source, glob) for glob in self.config.include):
-            return True
-        return any(fnmatch.fnmatch(source, glob) for glob in self.config.exclude)
-
     def _close(self):
         pipeline, self.pipeline = self.pipeline, None
         if pipeline is None:
             return None
-        self.report = pipeline
+        self.last = pipeline
         return pipeline.close()

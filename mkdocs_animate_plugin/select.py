@@ -14,8 +14,9 @@ The rules, in order (the first that applies decides):
 
 from __future__ import annotations
 
+import fnmatch
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -36,6 +37,13 @@ class Decision:
 
 
 ANIMATE = Decision(True)
+
+
+def page_excluded(path: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """Whether `include` and `exclude` (glob patterns of page paths, `*` crossing folders) leave a page alone."""
+    if include and not any(fnmatch.fnmatch(path, glob) for glob in include):
+        return True
+    return any(fnmatch.fnmatch(path, glob) for glob in exclude)
 
 
 def url_problem(src: str) -> str | None:

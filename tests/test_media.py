@@ -11,6 +11,7 @@ from PIL import Image
 
 from mkdocs_animate_plugin import images, media, motion, stills
 from mkdocs_animate_plugin.errors import ImageProblem, MediaError
+from mkdocs_animate_plugin.outputs import OUTPUTS
 
 from .conftest import PHOTOS
 
@@ -34,9 +35,9 @@ def rocket() -> Image.Image:
 @pytest.mark.parametrize("output", ["video", "gif", "webp"])
 def test_each_output_is_what_the_probe_says(tmp_path, rocket, output):
     frames = motion.kenburns_frames(rocket, (160, 106), 12, periodic=True)
-    dest = tmp_path / f"out.{media.EXTENSIONS[output]}"
+    dest = tmp_path / f"out.{OUTPUTS[output].ext}"
     info = media.encode(frames, (160, 106), 12, output, dest)
-    assert (info.codec, info.width, info.height, info.frames) == (media.CODECS[output], 160, 106, 12)
+    assert (info.codec, info.width, info.height, info.frames) == (OUTPUTS[output].codec, 160, 106, 12)
     assert not info.has_audio
     if output == "video":
         assert info.pix_fmt == "yuv420p"

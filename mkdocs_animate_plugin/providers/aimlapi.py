@@ -103,7 +103,7 @@ class AimlapiProvider(Provider):
         settings = self.settings
         return make_key({"image": request.image_sha256, "model": settings.prompt_model, "text": settings.instructions})
 
-    def generation_key(self, request: AnimationRequest) -> str:
+    def paid_key(self, request: AnimationRequest) -> str:
         """The paid clip's identity: known before any call, so that the budget and the plan can count it."""
         prompt = request.prompt or {"model": self.settings.prompt_model, "instructions": self.settings.instructions}
         return make_key(
@@ -121,11 +121,11 @@ class AimlapiProvider(Provider):
         return request.loop == "auto" and self.model.end_frame is not None
 
     def clip_path(self, request: AnimationRequest) -> Path:
-        return self.store.root / "clips" / f"{self.generation_key(request)}.mp4"
+        return self.store.root / "clips" / f"{self.paid_key(request)}.mp4"
 
     def needs_payment(self, request: AnimationRequest) -> str | None:
         """The key of the generation `request` would pay for, or None when its clip is kept or already paid."""
-        key = self.generation_key(request)
+        key = self.paid_key(request)
         if self.clip_path(request).is_file() or self.store.get_text("journal", key):  # kept, paid or being paid
             return None
         return key
@@ -133,7 +133,7 @@ class AimlapiProvider(Provider):
     # --- the work ------------------------------------------------------------------------------------------
 
     async def animate(self, request: AnimationRequest) -> Clip:
-        key = self.generation_key(request)
+        key = self.paid_key(request)
         # Two outputs of one image (a GIF and a video) share one paid clip: the second waits for the first.
         if key not in self._running:
             self._running[key] = asyncio.ensure_future(self._clip(request, key))

@@ -80,9 +80,14 @@ class Provider(ABC):
         """Raise `AnimateError` if the provider cannot make anything (a missing key); only checked when the
         build may generate, so that an offline build needs no key."""
 
+    def paid_key(self, request: AnimationRequest) -> str | None:
+        """For a paid provider: the key under which `request` is paid (the same request, the same key: it is
+        paid once). Free providers: None."""
+        return None
+
     def needs_payment(self, request: AnimationRequest) -> str | None:
-        """For a paid provider: the key of the paid generation `request` would start, or None when it is free
-        (kept from an earlier build, or already paid for). Free providers never pay."""
+        """The key of the paid generation `request` would start, or None when it costs nothing (a free
+        provider, a clip kept from an earlier build, or one already paid for)."""
         return None
 
     @abstractmethod

@@ -1,0 +1,138 @@
+"""From an image of a page to the animation it gets: its file, the editor's rules, and the key of its animation.
+
+The key is the sha256 of everything that changes the animation (the image's bytes, the provider and its
+settings, the size and the output), never of paths, dates or names: a cache moves between machines as it is.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+from pathlib import Path
+
+from . import select
+from .cache import make_key
+from .config import Settings
+from .discover import Candidate
+from .errors import ImageProblem, MissingImage
+from .outputs import OUTPUTS
+from .providers.base import AnimationRequest
+from .stills import Still, Stills, even_size
+
+VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep their own
+CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider
+SELECT_VERSION = 2  # of the rules in `select` and the pixel judgement: part of the key of a page's record
+# The settings that change what a build does with a page, beside the provider: part of the key of a page's record.
+PLANNING_SETTINGS = ("width", "output", "fps", "duration", "loop", "select", "min_width", "min_height")
+
+Resolver = Callable[[str], "str | os.PathLike[str] | None"]  # a page's image URL -> its file, if in the site
+
+
+@dataclass(frozen=True)
+class Skip:
+    """An image left still, and why (`warn`: a problem the author should hear about)."""
+
+    reason: str
+    detail: str = ""
+    warn: bool = False
+
+
+@dataclass(frozen=True)
+class Job:
+    """An image to animate: its file, what the file is, and the key of its animation."""
+
+    key: str
+    path: str
+    still: Still
+    request: Callable[[], AnimationRequest]  # built only for an image to be made or planned
+
+
+class Jobs:
+    """Turns a page's images into jobs, with one build's settings and provider."""
+
+    def __init__(self, settings: Settings, identity: dict, stills: Stills) -> None:
+        self.settings = settings
+        self.identity = identity
+        self.stills = stills
+
+    def fingerprint(self) -> str:
+        """Whatever, beside a page's text, decides what planning does with the page."""
+        settings = self.settings
+        return make_key(
+            {
+                "format": CACHE_FORMAT,
+                "select": SELECT_VERSION,
+                "provider": self.identity,
+                **{name: getattr(settings, name) for name in PLANNING_SETTINGS},
+            }
+        )
+
+    def look(self, candidate: Candidate, resolve: Resolver) -> Job | Skip:
+        settings = self.settings
+        src = candidate.src
+        decision = select.by_markup(src, candidate.opted_in, candidate.opted_out, candidate.in_link, settings.select)
+        if decision:
+            return Skip(decision.reason)
+        found = resolve(src)
+        path = os.fspath(found) if found else None
+        still = self.stills.get(path) if path else MissingImage("no such file in the site")
+        if isinstance(still, ImageProblem):
+            return Skip(still.reason, str(still), warn=True)
+        try:
+            decision = select.by_picture(
+                candidate.tag.attrs,
+                (still.width, still.height),
+                still.moving,
+                candidate.opted_in,
+                settings.select,
+                (settings.min_width, settings.min_height),
+                lambda: astuple(self.stills.kind(path, still)),
+            )
+        except ImageProblem as problem:
+            return Skip(problem.reason, str(problem), warn=True)
+        if not decision.animate:
+            return Skip(decision.reason, decision.detail, decision.warn)
+        return self._job(candidate, path, still)
+
+    def _job(self, candidate: Candidate, path: str, still: Still) -> Job:
+        settings = self.settings
+        output = candidate.output or settings.output
+        clip_width = select.clip_width(settings.width, candidate.tag.attrs, (still.width, still.height))
+        width, height = even_size(still.width, still.height, clip_width)
+        own_rate = OUTPUTS[output].clip_rate
+        fps = VIDEO_FPS if own_rate else settings.fps
+        key = make_key(
+            {
+                "format": CACHE_FORMAT,
+                "image": still.sha256,
+                "provider": self.identity,
+                "prompt": candidate.prompt,
+                "duration": settings.duration,
+                "loop": settings.loop,
+                "take": candidate.take,
+                "output": output,
+                "size": [width, height],
+                "fps": None if own_rate else fps,
+            }
+        )
+
+        def request() -> AnimationRequest:
+            """Its context is read from the page only now: a build that finds the animation cached never does."""
+            return AnimationRequest(
+                image=Path(path),
+                image_sha256=still.sha256,
+                image_width=still.width,
+                image_height=still.height,
+                width=width,
+                height=height,
+                fps=fps,
+                duration=settings.duration,
+                loop=settings.loop,
+                output=output,
+                take=candidate.take,
+                prompt=candidate.prompt,
+                context=candidate.context,
+            )
+
+        return Job(key, path, still, request)

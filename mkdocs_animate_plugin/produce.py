@@ -1,0 +1,128 @@
+"""Making the animations a build needs: each looked up in the cache first; the rest made by the provider (within
+the paid budget, the timeout, and no further call once a key was refused), encoded, probed and cached."""
+
+from __future__ import annotations
+
+from mkdocs.plugins import get_plugin_logger
+
+from .cache import Entry, Store
+from .config import Settings
+from .errors import AnimateError, ProviderAuthError
+from .jobs import Job
+from .outputs import OUTPUTS
+from .progress import Progress
+from .providers.base import AnimationRequest, Clip, Provider
+from .report import Outcome
+from .scheduler import Scheduler
+
+log = get_plugin_logger("animate")
+
+
+class Producer:
+    def __init__(self, settings: Settings, provider: Provider, store: Store, *, generate: bool) -> None:
+        self.settings = settings
+        self.provider = provider
+        self.store = store
+        self.generate = generate  # off: offline, or `mkdocs serve` showing only what is cached
+        self.scheduler: Scheduler[Outcome] = Scheduler(settings.concurrency)
+        self.progress = Progress()
+        self.over_budget = 0
+        self._paid: set[str] = set()  # the paid generations this build starts
+        self._auth_failed: str | None = None
+
+    def cached(self, key: str) -> Entry | None:
+        """The cached animation, if any; one found damaged is dropped (and made again): a repair, not a fault of
+        the author's, so an info line that `--strict` lets pass."""
+        entry, damage = self.store.get(key)
+        if damage:
+            log.info(f"Cached animation {key} was dropped ({damage}); it is made again")
+        return entry
+
+    def submit(self, job: Job) -> None:
+        """Settle the job at once (cached, offline, over budget) or queue its making: once per key."""
+        key = job.key
+        if self.scheduler.known(key):
+            return
+        entry = self.cached(key)
+        if entry:
+            self.scheduler.done(key, Outcome("cached", entry))
+            return
+        if not self.generate:
+            self.scheduler.done(key, Outcome("skipped", reason="not cached (offline)"))
+            return
+        request = job.request()
+        paid = self.provider.needs_payment(request)
+        if paid and paid not in self._paid and len(self._paid) >= self.settings.max_new:
+            self.over_budget += 1
+            self.scheduler.done(key, Outcome("skipped", reason="over max_new"))
+            return
+        if paid:
+            self._paid.add(paid)
+        self.progress.add()
+        self.scheduler.submit(key, lambda: self._produce(key, request))
+
+    async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
+        import asyncio  # only a build that makes something needs the event loop's machinery
+
+        async with self.scheduler.slot():
+            self.progress.start()
+            try:
+                if self._auth_failed:  # checked once a slot is free: a refused key stops every later call
+                    return Outcome("failed", reason=self._auth_failed, quiet=True)
+                clip = await asyncio.wait_for(self.provider.animate(request), self.settings.timeout)
+            except ProviderAuthError as error:
+                quiet = self._auth_failed is not None
+                self._auth_failed = f"{error}; no further provider call is made in this build"
+                return Outcome("failed", reason=self._auth_failed, quiet=quiet)
+            except AnimateError as error:
+                return Outcome("failed", reason=str(error))
+            except TimeoutError:  # asyncio's own since Python 3.11, the oldest this package runs on
+                return Outcome("failed", reason=f"no clip after the timeout of {self.settings.timeout:g} s")
+            finally:
+                self.progress.finish()
+        try:
+            async with self.scheduler.workers():
+                entry = await asyncio.to_thread(self._encode, key, request, clip)
+        except AnimateError as error:
+            return Outcome("failed", reason=str(error))
+        return Outcome("new", entry)
+
+    def _encode(self, key: str, request: AnimationRequest, clip: Clip) -> Entry:
+        """Close the loop where the provider did not, encode, probe and store; a failed file never stays."""
+        from . import media  # numpy and ffmpeg: only when something is made
+
+        size = (request.width, request.height)
+        output = OUTPUTS[request.output]
+        # A fetched clip plays at its own rate where the output keeps it, else it is resampled to `fps`.
+        fps = float(clip.fps if output.clip_rate and clip.frames is None else request.fps)
+        if clip.frames is not None:
+            frames = clip.frames
+        elif clip.path is not None:
+            frames = media.decode(clip.path, size, None if output.clip_rate else fps)
+        else:
+            raise AnimateError(f"the {self.provider.name} provider returned neither frames nor a file")
+        count = clip.count
+        if not clip.loop_closed and request.loop != "none":
+            mode = "crossfade" if request.loop == "auto" else request.loop
+            frames = media.close_loop(frames, mode, fps)
+            count = media.looped_count(count, mode, fps)
+        temp = self.store.temp_path(key, output.ext)
+        try:
+            info = media.encode(frames, size, fps, request.output, temp, count)
+            return self.store.put(key, temp, output.ext, info)
+        finally:
+            temp.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Say what the budget held back, stop the progress line, release the provider and the scheduler."""
+        if self.over_budget:
+            log.warning(
+                f"{self.over_budget} image(s) were left still: max_new allows {self.settings.max_new} new paid "
+                "generation(s) per build; the next build makes more"
+            )
+        self.progress.close()
+        try:
+            if self.scheduler.started:
+                self.scheduler.call(self.provider.aclose())
+        finally:
+            self.scheduler.close()

@@ -1,0 +1,86 @@
+"""What a build did with each image, counted for the one summary line, and its problems warned about once each."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mkdocs.plugins import get_plugin_logger
+
+if TYPE_CHECKING:
+    from .cache import Entry
+
+log = get_plugin_logger("animate")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one animation: made now, found in the cache, skipped (budget, offline) or failed."""
+
+    status: str  # "new", "cached", "skipped", "failed"
+    entry: Entry | None = None
+    reason: str = ""
+    quiet: bool = False  # a failure already reported once (all calls stopped after a refused key)
+
+
+@dataclass
+class Summary:
+    """The counts of the one line printed at the end of a build."""
+
+    animated: int = 0
+    new: set[str] = field(default_factory=set)
+    cached: set[str] = field(default_factory=set)
+    skipped: Counter = field(default_factory=Counter)
+    failed: int = 0
+    cost_per_clip: float = 0.0
+    paid: bool = False
+    paid_clips: int = 0  # new paid generations started
+
+    def line(self) -> str:
+        text = (
+            f"{self.animated} image(s) animated from {len(self.new) + len(self.cached)} animation(s) "
+            f"({len(self.new)} new, {len(self.cached)} from cache)"
+        )
+        if self.skipped:
+            reasons = ", ".join(f"{reason}: {count}" for reason, count in self.skipped.most_common())
+            text += f"; {sum(self.skipped.values())} left still ({reasons})"
+        text += f"; {self.failed} failed"
+        if self.paid:
+            text += f"; {self.paid_clips} new paid clip(s), estimated cost ${self.paid_clips * self.cost_per_clip:.2f}"
+        return text
+
+
+class Report:
+    """Where each animation is shown (for its warnings) and the build's counts."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+        self._pages: dict[str, list[str]] = {}  # key -> pages that show it
+        self._sources: dict[str, str] = {}  # key -> the image as a page names it
+        self._warned: set[str] = set()
+
+    def note(self, key: str, page: str, src: str) -> None:
+        self._pages.setdefault(key, []).append(page)
+        self._sources.setdefault(key, src)
+
+    def still(self, page: str, src: str, reason: str, problem: str | None, warn: bool) -> None:
+        """An image left still before any work: counted under its reason, and a warning where the author can act."""
+        if warn:
+            log.warning(f"Couldn't animate '{src}' in '{page}': {problem}")
+        self.summary.skipped[reason] += 1
+
+    def settled(self, key: str, outcome: Outcome, page: str) -> None:
+        """Count an image whose work is done: shown, left still, or failed (warned about once per animation)."""
+        if outcome.entry is not None:
+            self.summary.animated += 1
+            (self.summary.new if outcome.status == "new" else self.summary.cached).add(key)
+        elif outcome.status == "failed":
+            self.summary.failed += 1
+            if key not in self._warned and not outcome.quiet:
+                self._warned.add(key)
+                others = len(self._pages.get(key, [])) - 1
+                also = f" (and {others} other page(s))" if others > 0 else ""
+                log.warning(f"Couldn't animate '{self._sources.get(key)}' in '{page}'{also}: {outcome.reason}")
+        else:
+            self.summary.skipped[outcome.reason] += 1
