@@ -11,6 +11,11 @@ cheap statistics of a small copy:
 * a cartoon or a portrait on a white ground is a solid shape of many colours and soft shading, with curved
   outlines.
 
+Which instrument it is only names it in the build summary, so an editor sees why a picture stayed still:
+axes inset from the frame make a chart; panels and rules that run off the frame a screenshot; many lines of
+letters with an even right margin text, ragged or on a dark ground a screenshot; flat solid shapes a logo
+(or a pie, if there are many colours); strokes and boxes with short labels a diagram.
+
 Deterministic and local: numpy on a copy at most SAMPLE_WIDTH wide takes a few milliseconds.
 """
 
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-VERSION = 1  # bump when the judgement changes: it is part of the cache key of the remembered verdicts
+VERSION = 2  # bump when the judgement changes: it is part of the cache key of the remembered verdicts
 
 SAMPLE_WIDTH = 256  # the caller decodes and reduces to at most this width (JPEG draft mode makes it cheap)
 
@@ -34,7 +39,7 @@ class Kind:
 
 @dataclass(frozen=True)
 class Measures:
-    """Fractions of the sample (0..1, except aspect), so that they hardly depend on its size."""
+    """Fractions of the sample (mostly 0..1) or counts per 100 rows, so that they hardly depend on its size."""
 
     flat: float  # pixels exactly equal to their right and lower neighbours: drawn by software
     smooth: float  # pixels that differ from their neighbours by only 1..3 levels: shading, gradients
@@ -45,6 +50,13 @@ class Measures:
     lines_of_text: float  # bands of inked rows between blank ones, per 100 rows: lines of lettering
     edges: float  # pixels on a strong edge: the square modules of a QR code make the most
     aspect: float  # width / height
+    rule_h: float  # longest horizontal edge short of the full width, / width: an axis, a box side
+    rule_v: float  # the same for vertical edges, / height
+    spans: float  # rows and columns with an edge from border to border, per 100: window chrome, a header bar
+    border: float  # share of the outermost pixels off the ground: panels, bars and sidebars run off the frame
+    dark: bool  # the ground is dark: an editor or a terminal, not a printed page
+    palette: int  # figure colours that each cover 5% of the figure: the slices of a pie, the parts of a logo
+    justified: float  # share of the bands of ink that end at the commonest right margin: a block of prose
 
 
 def measure(image: Image.Image) -> Measures:
@@ -67,14 +79,21 @@ def measure(image: Image.Image) -> Measures:
     counts = np.sort(np.bincount(code[figure], minlength=1))[::-1]
     colours = 1.0 - float(counts[:8].sum() / size)
     grey = (rgb[..., 0] * 299 + rgb[..., 1] * 587 + rgb[..., 2] * 114) // 1000
-    across = np.abs(np.diff(grey, axis=1)) > 60  # vertical edges, as letters and columns make
-    down = np.abs(np.diff(grey, axis=0)) > 60  # horizontal edges: rules, axes, window frames
+    dx, dy = np.abs(np.diff(grey, axis=1)), np.abs(np.diff(grey, axis=0))
+    across, down = dx > 60, dy > 60  # vertical edges, as letters and columns make; horizontal: rules, axes, frames
     on_runs = _runs(down, min(32, max(8, w // 16))).sum() + _runs(across.T, min(32, max(8, h // 16))).sum()
     straight = float(on_runs / max(across.sum() + down.sum(), 1))
     inked = np.concatenate(([False], figure.mean(axis=1) > 0.02))
     lines_of_text = float(100 * (inked[1:] & ~inked[:-1]).sum() / h)
     edges = float((across.mean() + down.mean()) / 2)
-    return Measures(flat, smooth, thin, colours, straight, lines_of_text, edges, w / h)
+    faint_h, faint_v = _longest(dy > 24) / w, _longest((dx > 24).T) / h  # faint too: grey rules, a sidebar's edge
+    rule_h, rule_v = float(faint_h[faint_h < 0.97].max(initial=0)), float(faint_v[faint_v < 0.97].max(initial=0))
+    spans = 100 * float((faint_h >= 0.97).sum() + (faint_v >= 0.97).sum()) / (h + w)
+    border = float(np.concatenate([figure[0], figure[-1], figure[:, 0], figure[:, -1]]).mean())
+    dark = bool(ground_rgb @ np.array([299, 587, 114]) < 80_000)
+    palette = int((counts >= 0.05 * size).sum())
+    return Measures(flat, smooth, thin, colours, straight, lines_of_text, edges, w / h,
+                    rule_h, rule_v, spans, border, dark, palette, _justified(figure))
 
 
 def _grow(mask: np.ndarray) -> np.ndarray:
@@ -93,6 +112,25 @@ def _runs(mask: np.ndarray, length: int) -> np.ndarray:
     return (s[:, length:] - s[:, :-length]) > 0  # some run of full length starts at most length-1 before
 
 
+def _longest(mask: np.ndarray) -> np.ndarray:
+    """The longest run of ``mask`` in each row."""
+    at = np.arange(1, mask.shape[1] + 1)
+    return (at - np.maximum.accumulate(np.where(mask, 0, at), axis=1)).max(axis=1, initial=0)
+
+
+def _justified(figure: np.ndarray) -> float:
+    """Share of the bands of inked rows whose right end lies at the commonest one (within 3% of the width).
+
+    Prose is set in a block with an even right margin; the lines of a screenshot (menus, code, short
+    paragraphs beside panels) end anywhere."""
+    inked = np.concatenate(([False], figure.mean(axis=1) > 0.02, [False]))
+    starts, ends = np.flatnonzero(inked[1:] & ~inked[:-1]), np.flatnonzero(~inked[1:] & inked[:-1])
+    if len(starts) == 0:
+        return 0.0
+    right = np.array([figure.shape[1] - np.argmax(figure[a:b].any(axis=0)[::-1]) for a, b in zip(starts, ends)])
+    return float(np.mean(np.abs(right - np.median(right)) < 0.03 * figure.shape[1]))
+
+
 def kind_of(image: Image.Image) -> Kind:
     """The image is an RGB copy no wider than SAMPLE_WIDTH px (the caller makes it)."""
     m = measure(image)
@@ -107,8 +145,16 @@ def _still(m: Measures) -> str:
     """Which instrument: only the reason shown in the summary, the decision is already made."""
     if 0.9 < m.aspect < 1.1 and m.colours < 0.2 and m.straight > 0.4 and m.edges > 0.045:
         return "QR code"  # square modules of one colour: straight edges everywhere
-    if m.aspect > 3 or (m.thin < 0.45 and m.straight < 0.3):
-        return "logo"  # a badge or word mark, or a few flat shapes
-    if m.lines_of_text >= 5:
-        return "text" if m.thin >= 0.9 else "screenshot"  # lines of letters, on a page or among panels
-    return "chart" if m.straight > 0.3 else "diagram"  # axes, bars and grids; or boxes, arrows and curves
+    if m.aspect > 3:  # a strip: a badge or word mark, a pipeline of boxes, or a line or two of lettering
+        return "logo" if m.thin < 0.7 else "diagram" if m.straight > 0.3 else "text"
+    if 0.5 <= m.rule_h and 0.5 <= m.rule_v:
+        return "chart"  # axes: a long horizontal and a long vertical line, inset from the frame
+    if m.border >= 0.2 and (m.spans > 0 or max(m.rule_h, m.rule_v) >= 0.6):
+        return "screenshot"  # panels that run off the frame: a header bar, a sidebar
+    if m.thin < 0.45:  # solid flat shapes
+        return "chart" if m.palette >= 4 else "logo"  # the many slices of a pie; a logo's one or two colours
+    if m.dark or m.lines_of_text >= 5:  # many lines of letters: a page of prose, or a window of them
+        if m.straight >= 0.1:
+            return "diagram"  # the labels of boxes joined by lines
+        return "text" if m.justified >= 0.5 and not m.dark else "screenshot"
+    return "chart" if m.border > 0.5 else "diagram"  # a tinted plot panel in a margin; boxes, arrows, curves

@@ -55,6 +55,28 @@ def test_animate_or_still_agrees_with_the_labels(verdicts):
     assert 1 - len(wrong) / len(verdicts) >= 0.95, report
 
 
+NAMES = {"screenshot": "screenshot", "diagram": "diagram", "chart": "chart", "text": "text", "qr": "QR code",
+         "logo": "logo"}
+
+
+def test_still_pictures_are_named_as_labelled(verdicts):
+    """The summary names what was left still: the name must agree with the label for most instruments."""
+    still = {p: k for p, k in verdicts.items() if p.parent.name in NAMES}
+    table: dict[str, dict[str, int]] = {}
+    for p, k in still.items():
+        row = table.setdefault(p.parent.name, {})
+        row[k.name] = row.get(k.name, 0) + 1
+    names = sorted({n for row in table.values() for n in row})
+    report = "label -> name\n" + f"{'':>12} " + " ".join(f"{n[:10]:>10}" for n in names) + "   right\n"
+    for label, row in sorted(table.items()):
+        report += f"{label:>12} " + " ".join(f"{row.get(n, 0) or '.':>10}" for n in names)
+        report += f"   {row.get(NAMES[label], 0)}/{sum(row.values())}\n"
+    report += "wrong: " + ", ".join(f"{p.parent.name}/{p.name} ({k.name})" for p, k in still.items()
+                                    if k.name != NAMES[p.parent.name])
+    right = sum(k.name == NAMES[p.parent.name] for p, k in still.items())
+    assert right / len(still) >= 0.85, report
+
+
 def test_the_shared_photographs_are_animated(verdicts):
     shared = [p for p in verdicts if p.name.startswith("shared-")]
     assert shared
