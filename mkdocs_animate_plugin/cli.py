@@ -41,11 +41,11 @@ class _Counter(logging.Handler):
         click.echo(self.format(record), err=True)
 
 
-def _logging() -> _Counter:
+def _logging(level: int = logging.INFO) -> _Counter:
     handler = _Counter()
     root = logging.getLogger("mkdocs")
     root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
+    root.setLevel(level)
     root.propagate = False
     return handler
 
@@ -302,12 +302,13 @@ def site(site_dir: Path, content: str | None, base_path: str, strict: bool, conf
 @main.command()
 @click.option("-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml.")  # fmt: skip
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own log lines too (on stderr).")
 @plugin_options
-def plan(config_file: Path, **options) -> None:
+def plan(config_file: Path, verbose: bool, **options) -> None:
     """A dry run: each image a build would animate, whether it is cached, why others stay still, and the cost.
 
-    Makes no provider call and writes nothing to the cache."""
-    rows, planner = _dry_run(config_file, options)
+    Makes no provider call and writes nothing to the cache. Standard output gets the plan and nothing else."""
+    rows, planner = _dry_run(config_file, options, logging.INFO if verbose else logging.WARNING)
     current = None
     for row in rows:
         if row.page != current:
@@ -333,7 +334,7 @@ def plan(config_file: Path, **options) -> None:
     click.echo(line)
 
 
-def _dry_run(config_file: Path, options: dict):
+def _dry_run(config_file: Path, options: dict, level: int = logging.WARNING):
     """Render the site into a temporary folder with the plugin handing its pages to a `Planner`, and return
     what it recorded."""
     from mkdocs.commands.build import build
@@ -352,7 +353,7 @@ def _dry_run(config_file: Path, options: dict):
 
     plugin.config = config_plugin
     plugin.host_class = Planner
-    _logging()
+    _logging(level)
     with tempfile.TemporaryDirectory(prefix="animate-plan-") as folder:
         config["site_dir"] = folder
         config.plugins.on_startup(command="build", dirty=False)

@@ -32,29 +32,33 @@ from .stills import Stills
 log = get_plugin_logger("animate")
 
 
-def open_provider(settings: Settings, store: Store, generate: bool):
-    """The build's provider, and whether it may make anything: without a key (a fork's pull request) a build
-    shows what the cache has rather than failing."""
+def open_provider(settings: Settings, store: Store, still: str | None):
+    """The build's provider, and why it may make nothing (None: it may): `still` is the build's own reason
+    (offline, `mkdocs serve`); without a key (a fork's pull request) a build shows what the cache has rather than
+    failing."""
     provider = provider_class(settings.provider)(settings, store)
-    if generate:
+    if still is None:
         try:
             provider.ready()
         except AnimateError as error:
             log.warning(f"{error}; this build uses only cached animations")
-            generate = False
-    return provider, generate
+            still = "not cached (no key)"
+    return provider, still
 
 
 class Pipeline:
     """One build: its cache, its provider, its jobs and its counts."""
 
-    def __init__(self, settings: Settings, site_dir: Path, *, generate: bool = True) -> None:
+    def __init__(self, settings: Settings, site_dir: Path, *, serving: bool = False) -> None:
+        """`serving`: under `mkdocs serve` with `serve: cache`, which shows only what is cached."""
         self.settings = settings
         self.store = Store(settings.cache_dir)
-        self.provider, generate = open_provider(settings, self.store, generate and not settings.offline)
+        self.store.remove_stale_temps()  # what a killed build left half-written
+        still = "not cached (offline)" if settings.offline else "not cached yet (serve)" if serving else None
+        self.provider, still = open_provider(settings, self.store, still)
         self.stills = Stills(self.store)
         self.jobs = Jobs(settings, self.provider.identity(), self.stills)
-        self.producer = Producer(settings, self.provider, self.store, generate=generate)
+        self.producer = Producer(settings, self.provider, self.store, still=still)
         self.publisher = Publisher(site_dir, self.store)
         self.summary = Summary(cost_per_clip=settings.cost_per_clip, paid=self.provider.paid)
         self.report = Report(self.summary)

@@ -14,7 +14,6 @@ from .config import Settings
 from .discover import find_images
 from .jobs import Jobs, Resolver, Skip
 from .pipeline import open_provider
-from .report import Summary
 from .stills import Stills
 
 log = get_plugin_logger("animate")
@@ -34,10 +33,10 @@ class PlanRow:
 
 
 class Planner:
-    def __init__(self, settings: Settings, site_dir: Path | None = None, *, generate: bool = True) -> None:
+    def __init__(self, settings: Settings, site_dir: Path | None = None, *, serving: bool = False) -> None:
         self.settings = settings
         self.store = Store.snapshot(settings.cache_dir)
-        self.provider, _ = open_provider(settings, self.store, generate=False)
+        self.provider, _ = open_provider(settings, self.store, "planned")
         self.stills = Stills(self.store)
         self.jobs = Jobs(settings, self.provider.identity(), self.stills)
         self.rows: list[PlanRow] = []
@@ -71,6 +70,6 @@ class Planner:
     def skip_page(self, text: str, reason: str) -> None:
         """A page left alone as a whole is not listed, as a build does not count its images as work."""
 
-    def close(self) -> Summary:
+    def close(self) -> None:
+        """Nothing to sum up: the plan is the rows (a build's summary would say nothing was animated)."""
         self.store.close()
-        return Summary()

@@ -46,9 +46,9 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         from .pipeline import Pipeline
 
         settings = Settings.from_config(self.config, config.config_file_path)
-        generate = not (self.serving and self.config.serve == "cache")
+        serving = self.serving and self.config.serve == "cache"
         try:
-            self.pipeline = (self.host_class or Pipeline)(settings, Path(config.site_dir), generate=generate)
+            self.pipeline = (self.host_class or Pipeline)(settings, Path(config.site_dir), serving=serving)
         except AnimateError as error:
             raise PluginError(f"Plugin 'animate': {error}") from None
         self.site_prefix = urlsplit(config.site_url or "").path or "/"

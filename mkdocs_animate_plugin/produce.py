@@ -7,7 +7,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from .cache import Entry, Store
 from .config import Settings
-from .errors import AnimateError, ProviderAuthError
+from .errors import AnimateError, ImageProblem, ProviderAuthError
 from .jobs import Job
 from .outputs import OUTPUTS
 from .progress import Progress
@@ -19,11 +19,11 @@ log = get_plugin_logger("animate")
 
 
 class Producer:
-    def __init__(self, settings: Settings, provider: Provider, store: Store, *, generate: bool) -> None:
+    def __init__(self, settings: Settings, provider: Provider, store: Store, *, still: str | None) -> None:
         self.settings = settings
         self.provider = provider
         self.store = store
-        self.generate = generate  # off: offline, or `mkdocs serve` showing only what is cached
+        self.still = still  # why nothing is made in this build (offline, serve, no key); None: it is
         self.scheduler: Scheduler[Outcome] = Scheduler(settings.concurrency)
         self.progress = Progress()
         self.over_budget = 0
@@ -47,8 +47,8 @@ class Producer:
         if entry:
             self.scheduler.done(key, Outcome("cached", entry))
             return
-        if not self.generate:
-            self.scheduler.done(key, Outcome("skipped", reason="not cached (offline)"))
+        if self.still:
+            self.scheduler.done(key, Outcome("skipped", reason=self.still))
             return
         request = job.request()
         paid = self.provider.needs_payment(request)
@@ -62,14 +62,20 @@ class Producer:
         self.scheduler.submit(key, lambda: self._produce(key, request))
 
     async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
+        outcome = await self._make(key, request)
+        self.progress.done(outcome.entry is not None)
+        return outcome
+
+    async def _make(self, key: str, request: AnimationRequest) -> Outcome:
         import asyncio  # only a build that makes something needs the event loop's machinery
 
         async with self.scheduler.slot():
-            self.progress.start()
             try:
                 if self._auth_failed:  # checked once a slot is free: a refused key stops every later call
                     return Outcome("failed", reason=self._auth_failed, quiet=True)
                 clip = await asyncio.wait_for(self.provider.animate(request), self.settings.timeout)
+            except ImageProblem as problem:  # the header read well, the pixels did not (a truncated file)
+                return Outcome("skipped", reason=problem.reason, problem=str(problem))
             except ProviderAuthError as error:
                 quiet = self._auth_failed is not None
                 self._auth_failed = f"{error}; no further provider call is made in this build"
@@ -78,8 +84,6 @@ class Producer:
                 return Outcome("failed", reason=str(error))
             except TimeoutError:  # asyncio's own since Python 3.11, the oldest this package runs on
                 return Outcome("failed", reason=f"no clip after the timeout of {self.settings.timeout:g} s")
-            finally:
-                self.progress.finish()
         try:
             async with self.scheduler.workers():
                 entry = await asyncio.to_thread(self._encode, key, request, clip)

@@ -1,6 +1,8 @@
-"""A live line on a terminal while animations are made: queued, in flight, done, and the time so far.
+"""Progress while animations are made: an animation counts as made when its file is in the cache.
 
-Only when stderr is a terminal (a CI log gets the summary line alone), and only while there is work."""
+On a terminal, a live line (rewritten each second); with output piped (a CI log), a plain line through MkDocs'
+logger every `LOG_EVERY` seconds. Nothing at all while there is no work, so a warm build prints only its summary.
+"""
 
 from __future__ import annotations
 
@@ -8,50 +10,69 @@ import sys
 import threading
 import time
 
+from mkdocs.plugins import get_plugin_logger
+
+log = get_plugin_logger("animate")
+
+LOG_EVERY = 30.0  # seconds between two progress lines in a piped log
+
 
 class Progress:
-    def __init__(self, interval: float = 1.0) -> None:
-        self.queued = self.running = self.done = 0
+    def __init__(self, interval: float | None = None) -> None:
+        self.total = self.made = self.failed = 0
         self._lock = threading.Lock()
-        self._started = time.monotonic()
+        self._started: float | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._interval = interval
-        self._enabled = sys.stderr.isatty()
+        self._live = sys.stderr.isatty()
+        self._interval = interval or (1.0 if self._live else LOG_EVERY)
 
     def add(self) -> None:
+        """One more animation to make; the first starts the clock and the reporting."""
         with self._lock:
-            self.queued += 1
-        if self._enabled and self._thread is None:
+            self.total += 1
+            if self._started is None:
+                self._started = time.monotonic()
+        if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="animate-progress", daemon=True)
             self._thread.start()
 
-    def start(self) -> None:
+    def done(self, made: bool) -> None:
+        """An animation is in the cache (`made`), or will not be (failed)."""
         with self._lock:
-            self.queued -= 1
-            self.running += 1
-
-    def finish(self) -> None:
-        with self._lock:
-            self.running -= 1
-            self.done += 1
+            if made:
+                self.made += 1
+            else:
+                self.failed += 1
 
     def line(self) -> str:
-        seconds = int(time.monotonic() - self._started)
-        return (
-            f"animate: {self.queued} queued, {self.running} in progress, {self.done} done "
-            f"({seconds // 60}m {seconds % 60:02d}s)"
-        )
+        with self._lock:
+            made, failed, total, started = self.made, self.failed, self.total, self._started
+        elapsed = time.monotonic() - (started or time.monotonic())
+        text = f"{made} of {total} animation(s) made, {failed} failed, {_duration(elapsed)}"
+        finished = made + failed
+        if 0 < finished < total:
+            text += f", about {_duration(elapsed / finished * (total - finished))} left"
+        return text
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
-            sys.stderr.write("\r\033[K" + self.line())
-            sys.stderr.flush()
+            if self._live:
+                sys.stderr.write("\r\033[Kanimate: " + self.line())
+                sys.stderr.flush()
+            else:
+                log.info(self.line())
 
     def close(self) -> None:
         if self._thread is not None:
             self._stop.set()
             self._thread.join()
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
+            if self._live:
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
             self._thread = None
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 60}m {seconds % 60:02d}s"

@@ -20,8 +20,9 @@ class Outcome:
 
     status: str  # "new", "cached", "skipped", "failed"
     entry: Entry | None = None
-    reason: str = ""
+    reason: str = ""  # for a failure what went wrong; for a skip the word the summary counts it under
     quiet: bool = False  # a failure already reported once (all calls stopped after a refused key)
+    problem: str = ""  # a skip the author should hear about (an image found unreadable while it was made)
 
 
 @dataclass
@@ -77,10 +78,15 @@ class Report:
             (self.summary.new if outcome.status == "new" else self.summary.cached).add(key)
         elif outcome.status == "failed":
             self.summary.failed += 1
-            if key not in self._warned and not outcome.quiet:
-                self._warned.add(key)
-                others = len(self._pages.get(key, [])) - 1
-                also = f" (and {others} other page(s))" if others > 0 else ""
-                log.warning(f"Couldn't animate '{self._sources.get(key)}' in '{page}'{also}: {outcome.reason}")
+            self._warn(key, page, outcome.reason, outcome.quiet)
         else:
             self.summary.skipped[outcome.reason] += 1
+            self._warn(key, page, outcome.problem, not outcome.problem)
+
+    def _warn(self, key: str, page: str, problem: str, quiet: bool) -> None:
+        """One warning per animation, however many pages show it."""
+        if key not in self._warned and not quiet:
+            self._warned.add(key)
+            others = len(self._pages.get(key, [])) - 1
+            also = f" (and {others} other page(s))" if others > 0 else ""
+            log.warning(f"Couldn't animate '{self._sources.get(key)}' in '{page}'{also}: {problem}")

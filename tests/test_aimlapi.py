@@ -232,6 +232,7 @@ def test_serve_shows_only_cached_animations(paid_site, standin):
     paid_site.page("index.md", "![cat](img/cat.png)\n")
     built = paid_site.build(command="serve")
     assert animated(built) == [] and standin.calls == []
+    assert "not cached yet (serve): 1" in built.summary and built.warnings == []
     paid_site.configure(serve="generate")
     assert animated(paid_site.build(command="serve")) == ["cat"]
 
@@ -282,5 +283,6 @@ def test_a_terminal_shows_live_progress(paid_site, standin):
     os.close(leader)
     text = seen.decode(errors="replace")
     assert build.returncode == 0
-    assert "animate: 0 queued, 1 in progress, 0 done" in text
+    assert "animate: 0 of 1 animation(s) made, 0 failed, 0m 0" in text  # while the clip is made
+    assert "\r\x1b[K" in text  # one line, rewritten in place
     assert "1 image(s) animated" in text

@@ -199,6 +199,10 @@ def test_plan_lists_makes_no_paid_call_and_writes_nothing(paid_site, standin):
     assert re.match(r"\s+img/dog\.png\s+new", lines[2])
     assert re.match(r"\s+img/tiny\.png\s+skipped: too small: 50x40 px$", lines[3])
     assert "1 paid generation(s), estimated $0.49" in lines[-1]
+    assert len(lines) == 5, "standard output holds the plan alone"
+    assert "image(s) animated" not in result.stderr and "Building documentation" not in result.stderr
+    verbose = animate("plan", "--verbose", "-f", str(paid_site.root / "mkdocs.yml"), env=env)
+    assert verbose.stdout == result.stdout and "Building documentation" in verbose.stderr
 
 
 def test_cache_stats_prune_and_clear(site, tmp_path):

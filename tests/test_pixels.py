@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from mkdocs_animate_plugin import images
 from mkdocs_animate_plugin.pixels import SAMPLE_WIDTH, Kind, kind_of
 
 SET = Path(__file__).parent / "images" / "select"
@@ -18,24 +19,16 @@ ANIMATED = {"photograph", "illustration"}
 FILES = sorted(p for p in SET.glob("*/*") if p.suffix in (".png", ".jpg"))
 
 
-def sample(image: Image.Image, width: int = SAMPLE_WIDTH) -> Image.Image:
-    """The copy the plugin judges: RGB, transparency laid on white, at most ``width`` wide."""
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        image = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
-    image = image.convert("RGB")
-    if image.width > width:
-        height = max(1, round(image.height * width / image.width))
-        image = image.resize((width, height), Image.BILINEAR, reducing_gap=2.0)
-    return image
+def sample(path: Path) -> Image.Image:
+    """The copy the plugin judges, made as the plugin makes it."""
+    return images.load(path, SAMPLE_WIDTH)
 
 
 @pytest.fixture(scope="module")
 def verdicts() -> dict[Path, Kind]:
     with_images = {}
     for path in FILES:
-        with Image.open(path) as image:
-            with_images[path] = kind_of(sample(image))
+        with_images[path] = kind_of(sample(path))
     return with_images
 
 
@@ -91,22 +84,27 @@ def test_the_names_are_short_nouns(verdicts):
 
 def test_the_judgement_is_deterministic(verdicts):
     for path in FILES[::7]:
-        with Image.open(path) as image:
-            assert kind_of(sample(image)) == verdicts[path]
+        assert kind_of(sample(path)) == verdicts[path]
 
 
 @pytest.mark.parametrize("name", ["shared-flower.jpg", "shared-coffee.jpg", "skimage-astronaut.jpg"])
-def test_the_decision_does_not_depend_on_the_size(name):
-    with Image.open(SET / "photograph" / name) as image:
-        big = image.convert("RGB").resize((640, round(image.height * 640 / image.width)), Image.LANCZOS)
-        small = image.convert("RGB").resize((200, round(image.height * 200 / image.width)), Image.LANCZOS)
+def test_the_decision_does_not_depend_on_the_size(name, tmp_path):
+    big, small = resized(SET / "photograph" / name, 640, tmp_path), resized(SET / "photograph" / name, 200, tmp_path)
     assert kind_of(sample(big)).animate and kind_of(sample(small)).animate
 
 
 @pytest.mark.parametrize("label,name", [("illustration", "emoji-whale.jpg"), ("screenshot", "mkdocs-material-index.png"),
                                         ("chart", "bar.png"), ("logo", "simpleicons-python.png")])
-def test_flat_pictures_keep_their_decision_at_two_sizes(label, name):
-    with Image.open(SET / label / name) as image:
-        at_640 = sample(sample(image, 640))
-        at_200 = sample(image, 200)
+def test_flat_pictures_keep_their_decision_at_two_sizes(label, name, tmp_path):
+    at_640 = sample(resized(SET / label / name, 640, tmp_path))
+    at_200 = sample(resized(SET / label / name, 200, tmp_path))
     assert kind_of(at_640).animate == kind_of(at_200).animate == (label in ANIMATED)
+
+
+def resized(path: Path, width: int, folder: Path) -> Path:
+    """The same picture saved at another width, as an editor might have exported it."""
+    with Image.open(path) as image:
+        copy = image.convert("RGB").resize((width, round(image.height * width / image.width)), Image.LANCZOS)
+    target = folder / f"{width}-{path.stem}.png"
+    copy.save(target)
+    return target
