@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
-from . import select
+from . import discover, select
 from .cache import make_key
 from .config import Settings
 from .discover import Candidate
@@ -22,7 +22,6 @@ from .stills import Still, Stills, even_size
 
 VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep their own
 CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider
-SELECT_VERSION = 2  # of the rules in `select` and the pixel judgement: part of the key of a page's record
 # The settings that change what a build does with a page, beside the provider: part of the key of a page's record.
 PLANNING_SETTINGS = ("width", "output", "fps", "duration", "loop", "select", "min_width", "min_height")
 
@@ -62,7 +61,8 @@ class Jobs:
         return make_key(
             {
                 "format": CACHE_FORMAT,
-                "select": SELECT_VERSION,
+                "discover": discover.VERSION,
+                "select": select.VERSION,
                 "provider": self.identity,
                 **{name: getattr(settings, name) for name in PLANNING_SETTINGS},
             }

@@ -92,15 +92,16 @@ class Stills:
         """What the picture is (photograph, screenshot, chart, ...), judged from a small copy of its pixels once
         per image: the verdict is remembered by the image's hash, like its header, and travels with the cache."""
         from . import pixels
+        from .select import VERSION
 
         known = self._kinds.get(still.sha256)
-        if isinstance(known, list) and len(known) == 3 and known[0] == pixels.VERSION:
+        if isinstance(known, list) and len(known) == 3 and known[0] == VERSION:
             kind = pixels.Kind(str(known[1]), bool(known[2]))
         else:
             from . import images
 
             kind = pixels.kind_of(images.load(Path(path), pixels.SAMPLE_WIDTH))
-        self._kinds.put(still.sha256, [pixels.VERSION, kind.name, kind.animate])
+        self._kinds.put(still.sha256, [VERSION, kind.name, kind.animate])
         return kind
 
 
