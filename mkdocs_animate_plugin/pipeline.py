@@ -36,7 +36,7 @@ def open_provider(settings: Settings, store: Store, still: str | None):
     """The build's provider, and why it may make nothing (None: it may): `still` is the build's own reason
     (offline, `mkdocs serve`); without a key (a fork's pull request) a build shows what the cache has rather than
     failing."""
-    provider = provider_class(settings.provider)(settings, store)
+    provider = provider_class(settings.provider)(settings, store.provider_cache(settings.provider))
     if still is None:
         try:
             provider.ready()
@@ -129,9 +129,14 @@ class Pipeline:
         self.summary.skipped.update(replay.skipped)
         return splice(text, replay.edits)
 
-    def skip_page(self, text: str, reason: str) -> None:
-        """Count the images of a page that is left alone as a whole (front matter, include/exclude)."""
-        self.summary.skipped[reason] += sum(1 for _ in img_tags(text))
+    def skip_page(self, text: str, reason: str, *, content=None) -> None:
+        """Count the images of a page that is left alone as a whole (front matter, include/exclude): those of
+        its content, where `content` picks it from a whole built page."""
+        try:
+            count = len(find_images(text, content)) if content else sum(1 for _ in img_tags(text))
+        except ValueError:  # a page too broken to pair its images: it is left alone all the same
+            count = sum(1 for _ in img_tags(text))
+        self.summary.skipped[reason] += count
 
     def _note(self, job: Job, page: str, src: str) -> None:
         self.report.note(job.key, page, src)

@@ -67,7 +67,7 @@ class Planner:
     def finish_page(self, text: str, page: str, page_dir: str) -> str:
         return text
 
-    def skip_page(self, text: str, reason: str) -> None:
+    def skip_page(self, text: str, reason: str, *, content=None) -> None:
         """A page left alone as a whole is not listed, as a build does not count its images as work."""
 
     def close(self) -> None:

@@ -1,0 +1,147 @@
+"""What every subcommand of `mkdocs-animate` shares: the plugin's options as flags, logging as MkDocs logs, and
+the pipeline opened and closed the way the plugin does it."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import yaml
+
+from ..config import AnimateConfig, Settings
+
+log = logging.getLogger("mkdocs.plugins.animate")
+# Options that make no sense on a command line: the key belongs in the environment (a command line is visible to
+# every user of the machine), and `enabled` is what running the command means.
+_NOT_FLAGS = {"api_key", "enabled", "serve"}
+
+
+class _Counter(logging.Handler):
+    """Prints MkDocs-style lines on stderr and counts warnings, for --strict."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.warnings = 0
+        self.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.warnings += record.levelno >= logging.WARNING
+        click.echo(self.format(record), err=True)
+
+
+def start_logging(level: int = logging.INFO) -> _Counter:
+    handler = _Counter()
+    root = logging.getLogger("mkdocs")
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    root.propagate = False
+    return handler
+
+
+def plugin_options(command: Callable) -> Callable:
+    """Add `--name` for each plugin option (booleans as `--name/--no-name`, lists repeated)."""
+    for name, option in reversed(AnimateConfig._schema):
+        if name in _NOT_FLAGS:
+            continue
+        flag = "--" + name.replace("_", "-")
+        default = getattr(option, "default", None)
+        if option.__class__.__name__ == "Type" and getattr(option, "_type", None) is bool:
+            decorator = click.option(f"{flag}/--no-{flag[2:]}", name, default=None, help=f"(plugin option {name})")
+        elif name in ("include", "exclude"):
+            decorator = click.option(flag, name, multiple=True, help="glob of pages; repeat for more")
+        else:
+            shown = default if name != "instructions" else "built-in text"
+            decorator = click.option(flag, name, default=None, metavar="VALUE", help=f"default: {shown}")
+        command = decorator(command)
+    return command
+
+
+def config_file_option(command: Callable) -> Callable:
+    return click.option(
+        "-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Read the animate plugin's options from this mkdocs.yml first.",
+    )(command)  # fmt: skip
+
+
+def _overrides(options: dict) -> dict:
+    """The options given on the command line, as YAML would read them (`300` a number, `gif` a word)."""
+    given = {}
+    for name, value in options.items():
+        if value is None or value == ():
+            continue
+        if isinstance(value, tuple):
+            given[name] = list(value)
+        elif isinstance(value, str):
+            try:
+                given[name] = yaml.safe_load(value) if value.strip() else value
+            except yaml.YAMLError:
+                given[name] = value
+            if name in ("instructions", "base_url", "prompt_model", "video_model", "cache_dir", "depth_model"):
+                given[name] = value
+        else:
+            given[name] = value
+    return given
+
+
+def load_plugin_config(config_file: Path | None, options: dict) -> tuple[AnimateConfig, str | None]:
+    """The plugin's options from mkdocs.yml (if given) with the command line's on top, validated."""
+    raw: dict = {}
+    path = None
+    if config_file is not None:
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import ConfigurationError
+
+        try:
+            mkdocs_config = load_config(str(config_file))
+        except ConfigurationError as error:
+            raise click.ClickException(f"{config_file}: {error}") from None
+        plugin = mkdocs_config.plugins.get("animate")
+        if plugin is not None:
+            raw = {k: v for k, v in plugin.config.items() if v is not None}
+        path = mkdocs_config.config_file_path
+    raw.update(_overrides(options))
+    config = AnimateConfig(config_file_path=path)
+    config.load_dict(raw)
+    errors, _ = config.validate()
+    if errors:
+        key, error = errors[0]
+        raise click.BadParameter(str(error), param_hint=f"--{key.replace('_', '-')}")
+    return config, path
+
+
+def load_settings(config_file: Path | None, options: dict) -> Settings:
+    config, path = load_plugin_config(config_file, options)
+    return Settings.from_config(config, path)
+
+
+def open_pipeline(settings: Settings, site_dir: Path):
+    from ..errors import AnimateError
+    from ..pipeline import Pipeline
+
+    try:
+        return Pipeline(settings, site_dir)
+    except AnimateError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def finish(pipeline, counter: _Counter, strict: bool) -> None:
+    summary = pipeline.close()
+    log.info(f"animate: {summary.line()}")
+    if strict and counter.warnings:
+        raise click.ClickException(f"{counter.warnings} warning(s) in strict mode")
+
+
+def write_whole(path: Path, text: str, encoding: str = "utf-8") -> None:
+    """Replace a file whole or not at all: a killed run never leaves half a page."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(text, encoding=encoding, errors="surrogateescape")
+    os.replace(temp, path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
+@click.version_option(package_name="mkdocs-animate-plugin")
+def main() -> None:
+    """Animate the content images of a web page, a built site or a MkDocs project, as the plugin does."""

@@ -1,0 +1,81 @@
+"""`mkdocs-animate plan`: a dry run of a MkDocs site, the plan alone on standard output."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+import click
+
+from .common import load_plugin_config, main, plugin_options, start_logging
+
+
+@main.command()
+@click.option("-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml.")  # fmt: skip
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own log lines too (on stderr).")
+@plugin_options
+def plan(config_file: Path, verbose: bool, **options) -> None:
+    """A dry run: each image a build would animate, whether it is cached, why others stay still, and the cost.
+
+    Makes no provider call and writes nothing to the cache. Standard output gets the plan and nothing else."""
+    rows, planner = dry_run(config_file, options, logging.INFO if verbose else logging.WARNING)
+    current = None
+    for row in rows:
+        if row.page != current:
+            current = row.page
+            click.echo(row.page)
+        detail = f" ({row.detail})" if row.detail and row.state != "skipped" else ""
+        state = f"{row.state}: {row.detail}" if row.state == "skipped" else row.state + detail
+        click.echo(f"  {row.src:50} {state}")
+    settings = planner.settings
+    new = {r.key for r in rows if r.state == "new"}
+    cached = {r.key for r in rows if r.state == "cached"}
+    paid = {r.paid for r in rows if r.state == "new" and r.paid}
+    still = sum(1 for r in rows if r.state == "skipped")
+    line = (
+        f"{len(rows) - still} image(s) to animate: {len(cached)} animation(s) cached, {len(new)} to make"
+        f"; {still} left still"
+    )
+    if planner.provider.paid:
+        line += f"; {len(paid)} paid generation(s), estimated ${len(paid) * settings.cost_per_clip:.2f}"
+        if len(paid) > settings.max_new:
+            builds = -(-len(paid) // max(1, settings.max_new))
+            line += f" (max_new {settings.max_new} a build: {builds} builds)"
+    click.echo(line)
+
+
+def dry_run(config_file: Path, options: dict, level: int = logging.WARNING):
+    """Render the site into a temporary folder with the plugin handing its pages to a `Planner`, and return
+    what it recorded."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    config_plugin, _ = load_plugin_config(config_file, options)
+    try:
+        config = load_config(str(config_file))
+    except ConfigurationError as error:
+        raise click.ClickException(f"{config_file}: {error}") from None
+    plugin = config.plugins.get("animate")
+    if plugin is None:
+        raise click.ClickException(f"{config_file} does not use the animate plugin")
+    from ..planner import Planner
+
+    plugin.config = config_plugin
+    plugin.host_class = Planner
+    start_logging(level)
+    with tempfile.TemporaryDirectory(prefix="animate-plan-") as folder:
+        config["site_dir"] = folder
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        except Abort as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            config.plugins.on_shutdown()
+    planner = plugin.last
+    if planner is None:
+        raise click.ClickException("the animate plugin is disabled in this configuration")
+    return planner.rows, planner
