@@ -2,8 +2,14 @@
 
     cache_dir/
       animations/<key>.<ext>    plain files, written to a temporary name and renamed: never half a file
-      index/                    diskcache (sqlite): a small record per animation, prompts, the generation journal,
-                                and the memos of what the last build found (`Memo`: hints for a fast warm build)
+      clips/[<provider>/]<key>.<ext>   what providers keep (the paid clips, as downloaded)
+      index/                    diskcache (sqlite): a small record per animation (`anim/<key>`), the memos of what
+                                the last build found (`memo/<name>`: hints for a fast warm build), and what providers
+                                keep there: texts (`text/<provider>/<key>`) and claims (`journal/<provider>/<key>`)
+
+This module alone knows the layout. Providers see only their own corner of it, through `ProviderCache`. The AI/ML
+API's records predate that corner and keep their places (`clips/<key>.mp4`, `prompt/<key>`, `journal/<key>`), so
+a cache written before it is used as it is.
 
 Keys are hashes of explicit inputs (the image's bytes and the normalised settings), never of paths, dates or
 machine names, so the folder can move to another checkout, runner or user and still be used as it is.
@@ -92,9 +98,9 @@ class Stats:
     """What `Store.stats` counts: (files, bytes) pairs."""
 
     animations: dict[str, tuple[int, int]]  # by extension
-    clips: tuple[int, int]
-    prompts: int
-    journal: int
+    clips: tuple[int, int]  # the files providers keep
+    prompts: int  # the texts providers keep
+    journal: int  # claims: paid generations in progress
     index_bytes: int
 
 
@@ -250,11 +256,12 @@ class Store:
         return [entry for entry in found if entry is not None]
 
     def clips(self) -> list[Path]:
-        folder = self.root / "clips"
-        return sorted(p for p in folder.glob("*.mp4") if not p.name.startswith(".")) if folder.is_dir() else []
+        """The files providers keep, every provider's."""
+        folder = self.root / CLIPS
+        return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
 
-    def count(self, namespace: str) -> int:
-        return sum(1 for k in self.index.iterkeys() if k.startswith(f"{namespace}/"))
+    def count(self, *prefixes: str) -> int:
+        return sum(1 for k in self.index.iterkeys() if k.startswith(prefixes))
 
     def stats(self) -> Stats:
         """What the cache holds: animations by extension, kept clips, prompts, open generations, the index."""
@@ -268,8 +275,8 @@ class Store:
         return Stats(
             animations={ext: (n, size) for ext, (n, size) in by_ext.items()},
             clips=(len(clips), sum(c.stat().st_size for c in clips)),
-            prompts=self.count("prompt"),
-            journal=self.count("journal"),
+            prompts=self.count(f"{TEXTS}/", f"{LEGACY_TEXTS}/"),
+            journal=self.count(f"{CLAIMS}/"),
             index_bytes=sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) if index.is_dir() else 0,
         )
 
@@ -298,18 +305,93 @@ class Store:
     def remove_stale_temps(self, older_than: float = 86400) -> None:
         """Temporary files left by a killed build (a finished write renames its file at once)."""
         now = time.time()
-        for folder in (self.files, self.root / "clips"):
-            for temp in folder.glob(".*.tmp.*") if folder.is_dir() else ():
+        for folder in (self.files, self.root / CLIPS):
+            for temp in folder.rglob(".*.tmp.*") if folder.is_dir() else ():
                 if now - temp.stat().st_mtime > older_than:
                     temp.unlink(missing_ok=True)
 
-    # --- small texts (prompts) and the journal of paid generations -------------------------------------------
+    # --- what providers keep ----------------------------------------------------------------------------------
 
-    def get_text(self, namespace: str, key: str) -> str | None:
-        return self.index.get(f"{namespace}/{key}")
+    def provider_cache(self, provider: str) -> ProviderCache:
+        """The corner of the cache that the provider named `provider` may use."""
+        return ProviderCache(self, provider)
 
-    def set_text(self, namespace: str, key: str, value: str) -> None:
-        self.index.set(f"{namespace}/{key}", value)
 
-    def delete_text(self, namespace: str, key: str) -> None:
-        self.index.delete(f"{namespace}/{key}")
+# The index's and the folder's names for what providers keep. The AI/ML API's predate the per-provider corners.
+CLIPS, TEXTS, CLAIMS = "clips", "text", "journal"
+LEGACY_TEXTS = "prompt"
+LEGACY_PROVIDERS = frozenset({"aimlapi"})
+
+
+class ProviderCache:
+    """What a provider may keep in the cache, under its own name, and nothing else:
+
+    - texts: small strings by key (the motion prompts a vision model wrote);
+    - blobs: files by key (the paid clips as downloaded), kept by an atomic rename from a temporary file;
+    - claims: small JSON records by key, claimed atomically: between builds that share the cache, of two claims of
+      one key only one succeeds (the journal of paid generations, which survives a build killed at any point).
+    """
+
+    def __init__(self, store: Store, provider: str) -> None:
+        self._index = store.index
+        legacy = provider in LEGACY_PROVIDERS
+        self._texts = f"{LEGACY_TEXTS}/" if legacy else f"{TEXTS}/{provider}/"
+        self._claims = f"{CLAIMS}/" if legacy else f"{CLAIMS}/{provider}/"
+        self.folder = store.root / CLIPS if legacy else store.root / CLIPS / provider
+
+    # --- texts
+
+    def get_text(self, key: str) -> str | None:
+        return self._index.get(self._texts + key)
+
+    def set_text(self, key: str, value: str) -> None:
+        self._index.set(self._texts + key, value)
+
+    def delete_text(self, key: str) -> None:
+        self._index.delete(self._texts + key)
+
+    # --- blobs
+
+    def blob(self, key: str, ext: str = "mp4") -> Path:
+        """Where the file kept under `key` is (whether or not it is there yet)."""
+        return self.folder / f"{key}.{ext}"
+
+    def is_kept(self, key: str, ext: str = "mp4") -> bool:
+        return self.blob(key, ext).is_file()
+
+    def blob_temp(self, key: str, ext: str = "mp4") -> Path:
+        """Where to write a file before `keep`: the same folder (so the rename is atomic), a name no reader takes."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self.folder / f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp.{ext}"
+
+    def keep(self, key: str, temp: Path, ext: str = "mp4") -> Path:
+        """Move a finished file into place: a reader sees the whole file or none."""
+        final = self.blob(key, ext)
+        os.replace(temp, final)
+        return final
+
+    def drop(self, key: str, ext: str = "mp4") -> None:
+        self.blob(key, ext).unlink(missing_ok=True)
+
+    # --- claims
+
+    def claim(self, key: str, record: dict[str, Any]) -> bool:
+        """Claim `key` with `record`, unless it is claimed already: atomic, across processes sharing the cache."""
+        return bool(self._index.add(self._claims + key, json.dumps(record)))
+
+    def claimed(self, key: str) -> dict[str, Any] | None:
+        """The record of the claim on `key`, or None when there is none (one that cannot be read is empty)."""
+        raw = self._index.get(self._claims + key)
+        if raw is None:
+            return None
+        try:
+            record = json.loads(raw)
+        except (TypeError, ValueError):
+            return {}
+        return record if isinstance(record, dict) else {}
+
+    def update_claim(self, key: str, record: dict[str, Any]) -> None:
+        self._index.set(self._claims + key, json.dumps(record))
+
+    def release(self, key: str) -> None:
+        self._index.delete(self._claims + key)

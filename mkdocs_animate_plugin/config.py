@@ -1,29 +1,29 @@
-"""The plugin's options, declared and validated the MkDocs way, and the plain settings built from them."""
+"""The plugin's options, each declared once and validated the MkDocs way, and the settings a build reads them from.
+
+    AnimateConfig   the plugin's own options, then the built-in providers' (declared by each provider, in its
+                    `options`, and kept flat beside the plugin's own, as they always were); a third-party provider's
+                    options sit under its name (`provider: fade` with `fade: {strength: 0.3}`)
+    Settings        the validated options, read by name, with what a build resolves: the provider `auto` picks,
+                    the key from the environment, `cache_dir` against the folder of mkdocs.yml
+
+This module reads the providers' declarations; no provider imports it.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from . import outputs
-from .providers import provider_names
+from .providers import builtin_options
 
 SELECTS = ("auto", "all", "opt-in")
 LOOPS = ("auto", "crossfade", "pingpong", "none")
-MOTIONS = ("auto", "kenburns", "parallax")
-API_KEY_ENV = "AIMLAPI_API_KEY"
-
-DEFAULT_INSTRUCTIONS = (
-    "You write motion prompts for an image-to-video model that animates illustrations in a children's "
-    "encyclopedia. Look at the image and the text around it and describe, in one or two plain sentences, a "
-    "gentle, calm five-second scene: small natural movements of the subject and its surroundings (breathing, "
-    "blinking, leaves swaying, water rippling, steam rising), a slow steady camera, nothing frightening, no new "
-    "objects, no text, no cuts. Answer with the prompt only, no preamble."
-)
+API_KEY_ENV = "AIMLAPI_API_KEY"  # `auto` picks the AI/ML API when this (or the api_key option) holds a key
 
 
 class Number(c.Type):
@@ -69,6 +69,8 @@ class ProviderName(c.Type):
         super().__init__(str, default="auto")
 
     def run_validation(self, value: object) -> str:
+        from .providers import provider_names  # here: the registry reads the installed entry points
+
         value = super().run_validation(value)
         names = ("auto", *provider_names())
         if value not in names:
@@ -79,10 +81,6 @@ class ProviderName(c.Type):
 class AnimateConfig(base.Config):
     enabled = c.Type(bool, default=True)
     provider = ProviderName()
-    api_key = c.Optional(c.Type(str))
-    base_url = c.Type(str, default="https://api.aimlapi.com")
-    prompt_model = c.Type(str, default="gpt-4o")
-    video_model = c.Type(str, default="kling-video/v1.6/pro/image-to-video")
     duration = Number(int, default=5, minimum=1, maximum=30)
     min_width = Number(int, default=300, minimum=0)
     min_height = Number(int, default=200, minimum=0)
@@ -91,8 +89,6 @@ class AnimateConfig(base.Config):
     width = Width()
     fps = Number(int, default=12, minimum=1, maximum=60)
     loop = c.Choice(LOOPS, default="auto")
-    local_motion = c.Choice(MOTIONS, default="auto")
-    depth_model = c.Optional(c.File(exists=True))
     concurrency = Number(int, default=4, minimum=1)
     max_new = Number(int, default=20, minimum=0)
     offline = c.Type(bool, default=False)
@@ -100,72 +96,83 @@ class AnimateConfig(base.Config):
     timeout = Number((int, float), default=900, minimum=1)
     cache_dir = c.Type(str, default=".cache/plugin/animate")
     cost_per_clip = Number((int, float), default=0.49, minimum=0)
-    instructions = c.Type(str, default=DEFAULT_INSTRUCTIONS)
     include = c.ListOfItems(c.Type(str), default=[])
     exclude = c.ListOfItems(c.Type(str), default=[])
 
+    def _validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
+        """MkDocs' validation, then a third-party provider's options, under the provider's name."""
+        failed, warnings = super()._validate()
+        name = self.get("provider")
+        if failed or not isinstance(name, str) or name == "auto":
+            return failed, warnings
+        option = _third_party_options(name)
+        if option is None:
+            return failed, warnings
+        warnings = [(key, message) for key, message in warnings if key != name]
+        try:
+            self[name] = option.validate(self.get(name) or {})
+            warnings.extend((name, message) for message in option.warnings)
+        except base.ValidationError as error:
+            failed.append((name, error))
+        finally:
+            option.reset_warnings()
+        return failed, warnings
 
-@dataclass(frozen=True)
+
+# The built-in providers' options: declared by each provider (`Provider.options`), kept flat beside the plugin's own.
+_BUILTIN = builtin_options()
+for _name, _option in _BUILTIN:
+    setattr(AnimateConfig, _name, _option)
+AnimateConfig._schema = (*AnimateConfig._schema, *_BUILTIN)
+
+
+def _third_party_options(name: str) -> c.SubConfig | None:
+    """The sub-config of the options a provider that is not built in declares, if it declares any."""
+    from .providers import BUILTIN, provider_class
+
+    if name in BUILTIN:
+        return None
+    declared = provider_class(name).options
+    return c.SubConfig(declared) if declared is not None else None
+
+
 class Settings:
-    """Everything the pipeline needs, resolved: no MkDocs object travels below the plugin and the command."""
+    """The validated options of one build, read by name (`settings.fps`, `settings.video_model`), with what the
+    build resolves: the provider `auto` picks, the key from the environment, and `cache_dir` against the folder of
+    mkdocs.yml (as MkDocs resolves its own paths). No MkDocs object travels below the plugin and the command but
+    the validated options themselves."""
 
-    provider: str
-    base_url: str
-    prompt_model: str
-    video_model: str
-    duration: int
-    min_width: int
-    min_height: int
-    select: str
-    output: str
-    width: int | str  # "auto" or pixels
-    fps: int
-    loop: str
-    local_motion: str
-    depth_model: Path | None
-    concurrency: int
-    max_new: int
-    offline: bool
-    timeout: float
-    cache_dir: Path
-    cost_per_clip: float
-    instructions: str
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    # The key is kept out of repr() so that no log line or traceback can show it.
-    api_key: str | None = field(default=None, repr=False)
+    def __init__(
+        self, config: base.Config, *, provider: str, api_key: str | None, cache_dir: Path, provider_options: Any
+    ) -> None:
+        self._config = config
+        self.provider = provider
+        self.api_key = api_key
+        self.cache_dir = cache_dir
+        # The chosen provider's own options: the flat ones for a built-in provider, its sub-config for another.
+        self.provider_options = provider_options
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._config[name]
+        except KeyError:
+            raise AttributeError(f"no option named {name!r}") from None
+
+    def __repr__(self) -> str:
+        # The key is left out, so that no log line or traceback can show it.
+        return f"Settings(provider={self.provider!r}, cache_dir={self.cache_dir!r})"
 
     @classmethod
     def from_config(cls, config: AnimateConfig, config_file: str | os.PathLike | None) -> Settings:
         """Resolve `auto`, the key and `cache_dir` (against the folder of mkdocs.yml, as MkDocs does)."""
+        from .providers import BUILTIN
+
         root = Path(config_file).resolve().parent if config_file else Path.cwd()
         api_key = config.api_key or os.environ.get(API_KEY_ENV) or None
         provider = config.provider
         if provider == "auto":
-            provider = "aimlapi" if api_key and "aimlapi" in provider_names() else "local"
-        return cls(
-            provider=provider,
-            base_url=config.base_url.rstrip("/"),
-            prompt_model=config.prompt_model,
-            video_model=config.video_model,
-            duration=config.duration,
-            min_width=config.min_width,
-            min_height=config.min_height,
-            select=config.select,
-            output=config.output,
-            width=config.width,
-            fps=config.fps,
-            loop=config.loop,
-            local_motion=config.local_motion,
-            depth_model=Path(config.depth_model) if config.depth_model else None,
-            concurrency=config.concurrency,
-            max_new=config.max_new,
-            offline=config.offline,
-            timeout=float(config.timeout),
-            cache_dir=root / config.cache_dir,
-            cost_per_clip=float(config.cost_per_clip),
-            instructions=config.instructions,
-            include=tuple(config.include),
-            exclude=tuple(config.exclude),
-            api_key=api_key,
-        )
+            provider = "aimlapi" if api_key else "local"
+        options = config if provider in BUILTIN else config.get(provider)
+        return cls(config, provider=provider, api_key=api_key, cache_dir=root / config.cache_dir, provider_options=options)

@@ -1,5 +1,8 @@
 """Providers turn a still image into a clip. Built-in ones and third-party ones register under one entry point
 group, `mkdocs_animate.providers`, so `provider: NAME` finds them all the same way; each is imported only when used.
+
+A provider declares the options it adds (`Provider.options`, a MkDocs `Config`). The built-in providers' modules
+import nothing heavy at the top, so that their options can be read while MkDocs loads the configuration.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from typing import TYPE_CHECKING
 from ..errors import AnimateError
 
 if TYPE_CHECKING:
+    from mkdocs.config.base import PlainConfigSchema
+
     from .base import Provider
 
 GROUP = "mkdocs_animate.providers"
@@ -45,3 +50,12 @@ def provider_class(name: str) -> type[Provider]:
         return getattr(module, attr)
     except (ImportError, AttributeError) as error:
         raise AnimateError(f"the provider {name!r} ({target}) cannot be loaded: {error}") from None
+
+
+def builtin_options() -> PlainConfigSchema:
+    """The options the built-in providers declare, as (name, option) pairs: they sit flat beside the plugin's own."""
+    schema: dict = {}
+    for name in BUILTIN:
+        declared = provider_class(name).options
+        schema.update(declared._schema if declared is not None else ())
+    return tuple(schema.items())

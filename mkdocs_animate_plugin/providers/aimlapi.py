@@ -8,28 +8,34 @@
 A build killed at any point resumes on the next one from the journal: it polls the ids it has and submits nothing
 again. 429 and 5xx are retried with exponential backoff and jitter (Retry-After respected); 401/403 stops every
 call for the rest of the build.
+
+What it keeps is in its corner of the cache (`cache.ProviderCache`): the prompts as texts, the clips as blobs, and
+the journal as claims. Nothing heavy is imported at the top (httpx, asyncio, numpy through `media`): MkDocs reads
+this module's options while it loads the configuration of every build, this provider's or not.
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import email.utils
-import io
-import json
 import os
 import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 
-from .. import images, media
-from ..cache import make_key
 from ..errors import AnimateError, MediaError, ProviderAuthError, ProviderError
 from .base import AnimationRequest, Clip, Provider
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
+
+    from .. import media
 
 VERSION = 1
 RETRIES = 5  # attempts after the first, for 429, 5xx and dropped connections
@@ -66,6 +72,25 @@ MODELS: dict[str, Model] = {
     "klingai/video-v3-standard-image-to-video": Model("tail_image_url", tuple(range(3, 16)), audio_field=True),
     "klingai/video-o1-image-to-video": Model("last_image_url", (5, 10)),
 }
+DEFAULT_INSTRUCTIONS = (
+    "You write motion prompts for an image-to-video model that animates illustrations in a children's "
+    "encyclopedia. Look at the image and the text around it and describe, in one or two plain sentences, a "
+    "gentle, calm five-second scene: small natural movements of the subject and its surroundings (breathing, "
+    "blinking, leaves swaying, water rippling, steam rising), a slow steady camera, nothing frightening, no new "
+    "objects, no text, no cuts. Answer with the prompt only, no preamble."
+)
+
+
+class AimlapiOptions(base.Config):
+    """The AI/ML API's options, flat beside the plugin's own (`video_model: ...`), as they always were."""
+
+    api_key = c.Optional(c.Type(str))  # default: the AIMLAPI_API_KEY environment variable
+    base_url = c.Type(str, default="https://api.aimlapi.com")
+    prompt_model = c.Type(str, default="gpt-4o")
+    video_model = c.Type(str, default="kling-video/v1.6/pro/image-to-video")
+    instructions = c.Type(str, default=DEFAULT_INSTRUCTIONS)
+
+
 # Image limits the model schemas state (JPEG or PNG, 300 px a side at least, aspect between 1:2.5 and 2.5:1).
 MIN_SIDE, MAX_SIDE, MAX_ASPECT = 300, 1920, 2.5
 PROMPT_SIDE = 1024  # the vision model needs no more to describe a picture
@@ -74,13 +99,15 @@ PROMPT_SIDE = 1024  # the vision model needs no more to describe a picture
 class AimlapiProvider(Provider):
     name = "aimlapi"
     paid = True
+    options = AimlapiOptions
 
-    def __init__(self, settings, store) -> None:
-        super().__init__(settings, store)
-        self.model = MODELS.get(settings.video_model, Model())
+    def __init__(self, settings, cache) -> None:
+        super().__init__(settings, cache)
+        self.model = MODELS.get(self.options.video_model, Model())
         if self.model.durations and settings.duration not in self.model.durations:
             allowed = ", ".join(map(str, self.model.durations))
-            raise AnimateError(f"{settings.video_model} makes clips of {allowed} seconds, not {settings.duration}")
+            raise AnimateError(f"{self.options.video_model} makes clips of {allowed} seconds, not {settings.duration}")
+        self.base_url = self.options.base_url.rstrip("/")
         self._key = settings.api_key
         self._http: httpx.AsyncClient | None = None
         self._chat: Any = None
@@ -95,21 +122,25 @@ class AimlapiProvider(Provider):
             )
 
     def identity(self) -> dict[str, Any]:
-        return {"name": self.name, "version": VERSION, "video_model": self.settings.video_model}
+        return {"name": self.name, "version": VERSION, "video_model": self.options.video_model}
 
     # --- what costs money ----------------------------------------------------------------------------------
 
     def _prompt_key(self, request: AnimationRequest) -> str:
-        settings = self.settings
-        return make_key({"image": request.image_sha256, "model": settings.prompt_model, "text": settings.instructions})
+        from ..cache import make_key
+
+        options = self.options
+        return make_key({"image": request.image_sha256, "model": options.prompt_model, "text": options.instructions})
 
     def paid_key(self, request: AnimationRequest) -> str:
         """The paid clip's identity: known before any call, so that the budget and the plan can count it."""
-        prompt = request.prompt or {"model": self.settings.prompt_model, "instructions": self.settings.instructions}
+        from ..cache import make_key
+
+        prompt = request.prompt or {"model": self.options.prompt_model, "instructions": self.options.instructions}
         return make_key(
             {
                 "image": request.image_sha256,
-                "video_model": self.settings.video_model,
+                "video_model": self.options.video_model,
                 "prompt": prompt,
                 "duration": request.duration,
                 "take": request.take,
@@ -120,19 +151,11 @@ class AimlapiProvider(Provider):
     def _end_frame(self, request: AnimationRequest) -> bool:
         return request.loop == "auto" and self.model.end_frame is not None
 
-    def clip_path(self, request: AnimationRequest) -> Path:
-        return self.store.root / "clips" / f"{self.paid_key(request)}.mp4"
-
-    def needs_payment(self, request: AnimationRequest) -> str | None:
-        """The key of the generation `request` would pay for, or None when its clip is kept or already paid."""
-        key = self.paid_key(request)
-        if self.clip_path(request).is_file() or self.store.get_text("journal", key):  # kept, paid or being paid
-            return None
-        return key
-
     # --- the work ------------------------------------------------------------------------------------------
 
     async def animate(self, request: AnimationRequest) -> Clip:
+        import asyncio
+
         key = self.paid_key(request)
         # Two outputs of one image (a GIF and a video) share one paid clip: the second waits for the first.
         if key not in self._running:
@@ -142,31 +165,33 @@ class AimlapiProvider(Provider):
 
     async def _clip(self, request: AnimationRequest, key: str) -> tuple[Path, media.MediaInfo]:
         """The paid clip, kept or made, and what its probe said (each file is probed once)."""
-        path = self.clip_path(request)
+        import asyncio
+
+        path = self.cache.blob(key)
         if path.is_file():
             try:
                 return path, await asyncio.to_thread(probe_clip, path)
             except MediaError:
-                path.unlink(missing_ok=True)
+                self.cache.drop(key)
         generation = await self._claim(key)
         if generation is None and path.is_file():
-            self.store.delete_text("journal", key)  # another build finished it while this one waited
+            self.cache.release(key)  # another build finished it while this one waited
             return path, await asyncio.to_thread(probe_clip, path)
         if generation is None:
             try:
                 prompt = request.prompt or await self._prompt(request)
                 generation = await self._submit(request, prompt)
             except BaseException:
-                self.store.delete_text("journal", key)  # nothing was paid: free the claim
+                self.cache.release(key)  # nothing was paid: free the claim
                 raise
             # Written before any wait: a build killed from here on resumes polling this id, and pays nothing more.
-            self.store.set_text("journal", key, json.dumps({"id": generation, "submitted": time.time()}))
+            self.cache.update_claim(key, {"id": generation, "submitted": time.time()})
         url = await self._poll(key, generation)
         if path.is_file():  # another build sharing the cache fetched it meanwhile
             info = await asyncio.to_thread(probe_clip, path)
         else:
-            info = await self._download(url, path, key)
-        self.store.delete_text("journal", key)
+            info = await self._download(url, key)
+        self.cache.release(key)
         return path, info
 
     async def _claim(self, key: str) -> str | None:
@@ -175,45 +200,48 @@ class AimlapiProvider(Provider):
         The journal entry is also the lock between builds that share the cache: `add` is atomic in sqlite, so
         of two builds only one claims a key; the other waits for the id the first one records, and pays nothing.
         A claim with no id after CLAIM_SECONDS is a build that died before it could submit: it is taken over."""
-        mine = json.dumps({"id": None, "claimed": time.time(), "pid": os.getpid()})
+        import asyncio
+
+        mine = {"id": None, "claimed": time.time(), "pid": os.getpid()}
         waited = 0.0
         while True:
-            if self.store.index.add(f"journal/{key}", mine):
+            if self.cache.claim(key, mine):
                 return None
-            raw = self.store.get_text("journal", key)
-            if raw is None:
+            record = self.cache.claimed(key)
+            if record is None:
                 continue  # released between the two calls: try again
-            record = json.loads(raw)
             if record.get("id"):
                 if time.time() - record.get("submitted", 0) > JOURNAL_DAYS * 86400:
-                    self.store.delete_text("journal", key)  # its video link has long expired
+                    self.cache.release(key)  # its video link has long expired
                     continue
                 return str(record["id"])
             if time.time() - record.get("claimed", 0) > CLAIM_SECONDS or waited > self.settings.timeout:
-                self.store.delete_text("journal", key)
+                self.cache.release(key)
                 continue
             await asyncio.sleep(1.0)
             waited += 1.0
 
     async def _prompt(self, request: AnimationRequest) -> str:
+        import asyncio
+
         key = self._prompt_key(request)
-        cached = self.store.get_text("prompt", key)
+        cached = self.cache.get_text(key)
         if cached:
             return cached
         import openai
 
         if self._chat is None:
             self._chat = openai.AsyncOpenAI(
-                api_key=self._key, base_url=f"{self.settings.base_url}/v1", max_retries=RETRIES, timeout=120
+                api_key=self._key, base_url=f"{self.base_url}/v1", max_retries=RETRIES, timeout=120
             )
         image = await asyncio.to_thread(data_url, request.image, PROMPT_SIDE, 0)
         context = request.context or "(no text around the image)"
         try:
             answer = await self._chat.chat.completions.create(
-                model=self.settings.prompt_model,
+                model=self.options.prompt_model,
                 max_tokens=200,
                 messages=[
-                    {"role": "system", "content": self.settings.instructions},
+                    {"role": "system", "content": self.options.instructions},
                     {
                         "role": "user",
                         "content": [
@@ -232,13 +260,15 @@ class AimlapiProvider(Provider):
         text = (answer.choices[0].message.content or "").strip() if answer.choices else ""
         if not text:
             raise ProviderError("the prompt model gave an empty prompt")
-        self.store.set_text("prompt", key, text)
+        self.cache.set_text(key, text)
         return text
 
     async def _submit(self, request: AnimationRequest, prompt: str) -> str:
+        import asyncio
+
         image = await asyncio.to_thread(data_url, request.image, MAX_SIDE, MIN_SIDE)
         body: dict[str, Any] = {
-            "model": self.settings.video_model,
+            "model": self.options.video_model,
             "image_url": image,
             "prompt": prompt,
             "duration": str(request.duration),
@@ -255,6 +285,8 @@ class AimlapiProvider(Provider):
         return str(generation)
 
     async def _poll(self, key: str, generation: str) -> str:
+        import asyncio
+
         started = time.monotonic()
         while True:
             answer = await self._call("GET", "/v2/video/generations", params={"generation_id": generation})
@@ -262,29 +294,32 @@ class AimlapiProvider(Provider):
             if status in DONE:
                 url = (answer.get("video") or {}).get("url")
                 if not url:
-                    self.store.delete_text("journal", key)
+                    self.cache.release(key)
                     raise ProviderError(f"generation {generation} completed without a video link")
                 return url
             if status in FAILED:
-                self.store.delete_text("journal", key)  # failed: a later build submits it again
+                self.cache.release(key)  # failed: a later build submits it again
                 error = answer.get("error") or {}
                 message = error.get("message") if isinstance(error, dict) else str(error)
                 raise ProviderError(self._safe(f"generation {generation} failed: {message or status}"))
             elapsed = time.monotonic() - started
             await asyncio.sleep(next((pause for until, pause in POLL_STEPS if elapsed < until), POLL_MAX))
 
-    async def _download(self, url: str, path: Path, key: str) -> media.MediaInfo:
+    async def _download(self, url: str, key: str) -> media.MediaInfo:
         """Fetch the clip (without the key: the link is public), bounded in size, and probe it before keeping it."""
+        import asyncio
+
+        import httpx
+
         if not url.startswith(("https://", "http://")):
             raise ProviderError(f"the video link is not http(s): {url[:80]}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.stem}.{time.monotonic_ns()}.tmp.mp4")
+        temp = self.cache.blob_temp(key)
         try:
             async with httpx.AsyncClient(timeout=httpx.Timeout(120, connect=15), follow_redirects=True) as cdn:
                 async with cdn.stream("GET", url) as response:
                     if response.status_code in (403, 404, 410):
                         # The link has expired: forget the id, so that the next build makes the clip again.
-                        self.store.delete_text("journal", key)
+                        self.cache.release(key)
                     if response.status_code != 200:
                         raise ProviderError(f"the clip download answered {response.status_code}")
                     size = 0
@@ -298,7 +333,7 @@ class AimlapiProvider(Provider):
                 info = await asyncio.to_thread(probe_clip, temp)
             except MediaError as error:
                 raise ProviderError(f"the downloaded clip is not a usable video: {error}") from None
-            temp.replace(path)
+            self.cache.keep(key, temp)
             return info
         except httpx.HTTPError as error:
             raise ProviderError(f"the clip download failed: {type(error).__name__}") from None
@@ -308,9 +343,13 @@ class AimlapiProvider(Provider):
     # --- HTTP with the provider's rules --------------------------------------------------------------------
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        import asyncio
+
+        import httpx
+
         if self._http is None:
             self._http = httpx.AsyncClient(
-                base_url=self.settings.base_url,
+                base_url=self.base_url,
                 headers={"Authorization": f"Bearer {self._key}"},
                 timeout=httpx.Timeout(60, connect=15),
             )
@@ -353,6 +392,8 @@ class AimlapiProvider(Provider):
 def probe_clip(path: Path) -> media.MediaInfo:
     """A clip is usable when all of it decodes as video with some frames; its codec and pixel format are the
     model's business (the animation is encoded afresh)."""
+    from .. import media
+
     info = media.probe(path)
     if info.frames < 2 or not info.fps:
         raise MediaError(f"{path.name} has {info.frames} frame(s)")
@@ -386,6 +427,11 @@ def _message(response: httpx.Response) -> str:
 
 def data_url(path: Path, max_side: int, min_side: int) -> str:
     """The image as a JPEG data URL the model accepts: no side over `max_side`, none under `min_side`."""
+    import base64
+    import io
+
+    from .. import images
+
     image = images.load(path, max_side)
     if image.height > max_side:
         image = image.resize((max(1, round(image.width * max_side / image.height)), max_side))

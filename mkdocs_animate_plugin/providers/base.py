@@ -3,16 +3,25 @@
 A provider's one job: make a clip from a still image. It knows nothing of HTML, pages or the cache's layout;
 the pipeline closes the loop (where the provider did not), encodes the web animation and caches it.
 
+    class MyOptions(Config):             # the options it adds, validated by MkDocs: in mkdocs.yml under
+        strength = c.Type(float, default=0.5)   # the provider's name (`mine: {strength: 0.3}`)
+
     class MyProvider(Provider):
         name = "mine"
         paid = True                      # counts against max_new and the cost estimate
+        options = MyOptions
 
-        def __init__(self, settings, store): ...
+        def __init__(self, settings, cache): ...   # cache: a `cache.ProviderCache`, this provider's corner
         def identity(self) -> dict:      # what, beside the request, changes the clip (models, version)
-            return {"name": self.name, "version": 1}
+            return {"name": self.name, "version": 1, "strength": self.options.strength}
+        def paid_key(self, request) -> str | None:   # paid providers: the key a request is paid under
+            ...
         async def animate(self, request) -> Clip:
             ...                          # return Clip(path=downloaded_mp4, fps=24) or Clip(frames=..., ...)
         async def aclose(self) -> None: ...
+
+This module imports nothing of the package's configuration: `config` reads the providers' option declarations,
+never the other way round.
 """
 
 from __future__ import annotations
@@ -21,13 +30,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     import numpy as np
+    from mkdocs.config.base import Config
 
-    from ..cache import Store
-    from ..config import Settings
+    from ..cache import ProviderCache
 
 
 @dataclass(frozen=True)
@@ -66,11 +75,16 @@ class Provider(ABC):
 
     name: str = "?"
     paid: bool = False
+    # The options the provider adds, as a MkDocs `Config` subclass. A third-party provider's are written under its
+    # name in mkdocs.yml; the built-in providers' sit beside the plugin's own, as they always have.
+    options: ClassVar[type[Config] | None] = None
     submitted: int = 0  # new paid generations started in this build, for the cost in the summary
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Any, cache: ProviderCache) -> None:
+        # settings: `config.Settings`, every option by name (the provider's own too); `self.options`: only its own.
         self.settings = settings
-        self.store = store
+        self.options = settings.provider_options
+        self.cache = cache
 
     @abstractmethod
     def identity(self) -> dict[str, Any]:
@@ -87,8 +101,11 @@ class Provider(ABC):
 
     def needs_payment(self, request: AnimationRequest) -> str | None:
         """The key of the paid generation `request` would start, or None when it costs nothing (a free
-        provider, a clip kept from an earlier build, or one already paid for)."""
-        return None
+        provider, a clip kept from an earlier build, or one already paid for or being paid for: claimed)."""
+        key = self.paid_key(request)
+        if key is None or self.cache.is_kept(key) or self.cache.claimed(key) is not None:
+            return None
+        return key
 
     @abstractmethod
     async def animate(self, request: AnimationRequest) -> Clip:

@@ -7,7 +7,11 @@ a depth map. `auto` gives photographs the parallax and flat artwork (few colours
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 
 from .base import AnimationRequest, Clip, Provider
 
@@ -15,28 +19,35 @@ from .base import AnimationRequest, Clip, Provider
 VERSION = 2
 
 
+class LocalOptions(base.Config):
+    local_motion = c.Choice(("auto", "kenburns", "parallax"), default="auto")
+    depth_model = c.Optional(c.File(exists=True))
+
+
 class LocalProvider(Provider):
     name = "local"
     paid = False
+    options = LocalOptions
 
-    def __init__(self, settings, store) -> None:
-        super().__init__(settings, store)
+    def __init__(self, settings, cache) -> None:
+        super().__init__(settings, cache)
         self.depth_model = None
         self._model_hash = None
-        if settings.depth_model is not None:
+        if self.options.depth_model is not None:
             from .. import images
             from ..depth import OnnxDepth
 
-            self.depth_model = OnnxDepth(settings.depth_model)  # a clear error now if onnxruntime is missing
-            self._model_hash = images.sha256(settings.depth_model)
+            model = Path(self.options.depth_model)
+            self.depth_model = OnnxDepth(model)  # a clear error now if onnxruntime is missing
+            self._model_hash = images.sha256(model)
 
     def identity(self) -> dict[str, Any]:
-        return {"name": self.name, "version": VERSION, "motion": self.settings.local_motion, "depth": self._model_hash}
+        return {"name": self.name, "version": VERSION, "motion": self.options.local_motion, "depth": self._model_hash}
 
     async def animate(self, request: AnimationRequest) -> Clip:
         import asyncio  # here, not above: a warm build never draws, and asyncio is slow to import
 
-        return await asyncio.to_thread(draw, request, self.settings.local_motion, self.depth_model)
+        return await asyncio.to_thread(draw, request, self.options.local_motion, self.depth_model)
 
 
 def draw(request: AnimationRequest, motion_kind: str = "auto", depth_model=None) -> Clip:
