@@ -110,7 +110,8 @@ class AnimateConfig(base.Config):
             return failed, warnings
         warnings = [(key, message) for key, message in warnings if key != name]
         try:
-            self[name] = option.validate(self.get(name) or {})
+            value = self.get(name) or {}
+            self[name] = option.validate(dict(value) if isinstance(value, base.Config) else value)
             warnings.extend((name, message) for message in option.warnings)
         except base.ValidationError as error:
             failed.append((name, error))

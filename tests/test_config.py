@@ -1,10 +1,28 @@
-"""A wrong option stops the build with an error that names it; `enabled: false` changes nothing."""
+"""A wrong option stops the build with an error that names it; `enabled: false` changes nothing.
+
+The errors are checked in-process, through MkDocs' own loading of a plugin's configuration (as MkDocs' tests check
+theirs); one real build checks that a wrong option gives exit code 1 and no traceback.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from mkdocs.config.defaults import MkDocsConfig
+
+from mkdocs_animate_plugin.config import AnimateConfig, Settings
 
 from .conftest import picture
+
+
+def load(tmp_path, **options: object) -> tuple[list[str], list[str], MkDocsConfig]:
+    """mkdocs.yml with the plugin's `options`, validated as `mkdocs build` does: (errors, warnings, config)."""
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    config = MkDocsConfig(config_file_path=str(tmp_path / "mkdocs.yml"))
+    config.load_dict({"site_name": "Test", "docs_dir": str(tmp_path / "docs"), "plugins": [{"animate": options}]})
+    errors, warnings = config.validate()
+    return [str(e) for _, e in errors], [str(w) for _, w in warnings], config
 
 
 @pytest.mark.parametrize(
@@ -28,31 +46,85 @@ from .conftest import picture
         ("local_motion", "spin", "Expected one of: ('auto', 'kenburns', 'parallax') but received: 'spin'"),
         ("include", "*.md", "Expected a list of items, but a <class 'str'> was given."),
         ("cost_per_clip", -1, "Expected a number of at least 0 but received: -1"),
+        # The providers' own options, declared by them, are named the same way.
+        ("video_model", 3, "Expected type: <class 'str'> but received: <class 'int'>"),
+        ("base_url", ["x"], "Expected type: <class 'str'> but received: <class 'list'>"),
+        ("depth_model", "/missing.onnx", "The path '/missing.onnx' isn't an existing file."),
     ],
 )
-def test_wrong_value_stops_the_build_naming_the_option(site, option, value, message):
+def test_wrong_value_is_an_error_naming_the_option(tmp_path, option, value, message):
+    errors, _, _ = load(tmp_path, **{option: value})
+    assert errors == [f"Plugin 'animate' option '{option}': {message}"]
+
+
+def test_unknown_option_is_reported(tmp_path):
+    errors, warnings, _ = load(tmp_path, colour="blue")
+    assert errors == []
+    assert warnings == ["Plugin 'animate' option 'colour': Unrecognised configuration name: colour"]
+
+
+def test_today_s_flat_options_keep_working_whatever_the_provider(tmp_path):
+    flat = {"base_url": "https://example.test/", "prompt_model": "m", "video_model": "v", "instructions": "i",
+            "api_key": "k", "cost_per_clip": 1, "local_motion": "kenburns"}  # fmt: skip
+    for provider in ("auto", "local", "aimlapi"):
+        errors, warnings, config = load(tmp_path, provider=provider, **flat)
+        assert (errors, warnings) == ([], [])
+        plugin = config.plugins["animate"].config
+        assert (plugin.video_model, plugin.local_motion, plugin["base_url"]) == ("v", "kenburns", "https://example.test/")
+
+
+def test_every_option_is_declared_once_and_is_a_command_line_flag():
+    from mkdocs_animate_plugin.cli.common import plugin_options
+
+    names = [name for name, _ in AnimateConfig._schema]
+    assert len(names) == len(set(names))
+    assert {"video_model", "prompt_model", "base_url", "instructions", "local_motion", "depth_model"} <= set(names)
+    params = {p.name for p in plugin_options(lambda **kw: None).__click_params__}
+    assert set(names) - {"api_key", "enabled", "serve"} == params
+
+
+def test_settings_resolve_auto_the_key_and_the_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("AIMLAPI_API_KEY", raising=False)
+    _, _, config = load(tmp_path, cache_dir="c")
+    plugin = config.plugins["animate"].config
+    settings = Settings.from_config(plugin, config.config_file_path)
+    assert (settings.provider, settings.api_key, settings.cache_dir) == ("local", None, tmp_path / "c")
+    assert settings.fps == 12 and settings.provider_options.local_motion == "auto"
+    monkeypatch.setenv("AIMLAPI_API_KEY", "sk-secret")
+    settings = Settings.from_config(plugin, config.config_file_path)
+    assert (settings.provider, settings.api_key) == ("aimlapi", "sk-secret")
+    assert "sk-secret" not in repr(settings)
+    with pytest.raises(AttributeError):
+        settings.colour  # noqa: B018
+
+
+def test_config_does_not_import_what_a_build_without_work_does_not_need():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, mkdocs_animate_plugin.config\n"
+        "print(sorted(m for m in ('asyncio', 'httpx', 'numpy', 'PIL', 'diskcache') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_wrong_value_stops_a_real_build(site):
     site.page("index.md", "# Home\n")
-    site.configure(**{option: value})
+    site.configure(fps=0)
     result = site.run("build")
     assert result.returncode == 1
-    assert f"Plugin 'animate' option '{option}': {message}" in result.stderr
+    assert "Plugin 'animate' option 'fps': Expected a number of at least 1 but received: 0" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_unknown_option_is_reported(site):
-    site.page("index.md", "# Home\n")
-    site.configure(colour="blue")
-    result = site.run("build", "--strict")
-    assert result.returncode == 1
-    assert "Plugin 'animate' option 'colour'" in result.stderr
 
 
 def test_defaults_build_with_the_local_provider_without_a_key(site, monkeypatch):
     site.image("img/a.png", picture())
     site.page("index.md", "![a](img/a.png)\n")
     site.configure(provider="auto")
-    env = {k: v for k, v in __import__("os").environ.items() if k != "AIMLAPI_API_KEY"}
+    env = {k: v for k, v in os.environ.items() if k != "AIMLAPI_API_KEY"}
     result = site.run("build", "--strict", env=env)
     assert result.returncode == 0, result.stderr
     assert "1 image(s) animated" in result.stderr
-    assert "<video" in (site.root / "site" / "index.html").read_text()
+    assert "data-animate-src=" in (site.root / "site" / "index.html").read_text()
