@@ -98,6 +98,9 @@ class AnimateConfig(base.Config):
     cost_per_clip = Number((int, float), default=0.49, minimum=0)
     include = c.ListOfItems(c.Type(str), default=[])
     exclude = c.ListOfItems(c.Type(str), default=[])
+    # `approved`: only the animations approved in `review_file` reach the site (see review.py).
+    publish = c.Choice(("all", "approved"), default="all")
+    review_file = c.Type(str, default="animate-review.yml")
 
     def _validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         """MkDocs' validation, then a third-party provider's options, under the provider's name."""
@@ -144,12 +147,20 @@ class Settings:
     the validated options themselves."""
 
     def __init__(
-        self, config: base.Config, *, provider: str, api_key: str | None, cache_dir: Path, provider_options: Any
+        self,
+        config: base.Config,
+        *,
+        provider: str,
+        api_key: str | None,
+        cache_dir: Path,
+        provider_options: Any,
+        review_file: Path | None = None,
     ) -> None:
         self._config = config
         self.provider = provider
         self.api_key = api_key
         self.cache_dir = cache_dir
+        self.review_file = review_file  # resolved against the folder of mkdocs.yml, like `cache_dir`
         # The chosen provider's own options: the flat ones for a built-in provider, its sub-config for another.
         self.provider_options = provider_options
 
@@ -167,7 +178,7 @@ class Settings:
 
     @classmethod
     def from_config(cls, config: AnimateConfig, config_file: str | os.PathLike | None) -> Settings:
-        """Resolve `auto`, the key and `cache_dir` (against the folder of mkdocs.yml, as MkDocs does)."""
+        """Resolve `auto`, the key, `cache_dir` and `review_file` (against the folder of mkdocs.yml, as MkDocs does)."""
         from .providers import BUILTIN
 
         root = Path(config_file).resolve().parent if config_file else Path.cwd()
@@ -176,4 +187,11 @@ class Settings:
         if provider == "auto":
             provider = "aimlapi" if api_key else "local"
         options = config if provider in BUILTIN else config.get(provider)
-        return cls(config, provider=provider, api_key=api_key, cache_dir=root / config.cache_dir, provider_options=options)
+        return cls(
+            config,
+            provider=provider,
+            api_key=api_key,
+            cache_dir=root / config.cache_dir,
+            provider_options=options,
+            review_file=root / config.review_file,
+        )
