@@ -1,19 +1,28 @@
 """Put each animation where its still image stood. Pure functions of text: no files, no network, no cache.
 
-    video:     <video autoplay loop muted playsinline poster=STILL ...><source src=MP4 type=video/mp4><img STILL></video>
-    gif/webp:  <picture><source srcset=STILL media="(prefers-reduced-motion: reduce)"><img src=ANIMATION ...></picture>
+The still `<img>` stays in the page exactly as it was written (same element, same attributes, same place among its
+siblings), so every rule of the theme (`img[align=left]`, `.md-typeset img[align]:only-child`, `figure img`, a frame,
+`max-width`) lays it out as before and nothing on the page can move. The animation is only named on it:
+
+    <img src=STILL alt=... data-animate-key=KEY data-animate-src=ANIMATION data-animate-type=video/mp4
+         data-animate-size=160x106>
+
+`animate.js` draws the animation as a layer over the still's content box, from a shadow root on the nearest
+ancestor that can hold one, so the page's own tree (what the theme's selectors and scripts see) gains no element.
+Without the script, or with reduced motion, the visitor sees the still. The key stays on the tag so that a second
+pass (`mkdocs-animate site` run twice) knows the image is done.
 """
 
 from __future__ import annotations
 
+import html
+
 from .discover import KEY_ATTRIBUTE
-from .markup import Tag, splice, start_tag
+from .markup import Tag, splice
 
 CSS_FILE = "animate.css"
 JS_FILE = "animate.js"
 MIME = {"mp4": "video/mp4", "gif": "image/gif", "webp": "image/webp"}
-# What moves from the still <img> to the <video>: the rest stays on the fallback <img> inside it.
-_VIDEO_TAKES = ("id", "title", "style", "width", "height")
 
 
 def mark(tag: Tag, key: str) -> tuple[int, int, str]:
@@ -35,50 +44,24 @@ def animated(
     size: tuple[int, int],
     still_size: tuple[int, int] | None = None,
 ) -> str:
-    """The markup that replaces `tag` (found in `text`). `size` is the animation's; the page keeps the still's
-    declared size, or gets the still's real size, so that the layout does not move while the animation loads.
-    The fallback inside a video is the original tag as written, unless its id had to move to the video."""
-    attrs: dict[str, str | None] = {k: v for k, v in tag.attrs.items() if k != KEY_ATTRIBUTE}
-    sized = dict(attrs)
-    if "width" not in attrs and "height" not in attrs and still_size:
-        sized["width"], sized["height"] = str(still_size[0]), str(still_size[1])
-    classes = " ".join(["animate", *(attrs.get("class") or "").split()])
-    if ext != "mp4":
-        attrs = sized  # the animation is this <img> itself
-        picture = start_tag("picture", {"class": "animate animate-picture"})
-        still = attrs.get("srcset") or attrs.get("src") or ""
-        source = start_tag("source", {"srcset": still, "media": "(prefers-reduced-motion: reduce)"})
-        attrs.pop("srcset", None)
-        attrs.pop("sizes", None)
-        attrs["src"] = animation_url
-        attrs["class"] = classes
-        attrs["tabindex"] = "0"
-        return f"{picture}{source}{start_tag('img', attrs)}</picture>"
-    video: dict[str, str | None] = {"class": classes}
-    for name in _VIDEO_TAKES:
-        if name in sized:
-            video[name] = sized[name]
-    if "id" in attrs:
-        fallback = start_tag("img", {k: v for k, v in attrs.items() if k != "id"})
-    else:
-        fallback = unmark(text, tag)[2]
-    alt = attrs.get("alt") or ""
-    if alt:
-        video["aria-label"] = alt
-    video.update(
-        {
-            "poster": attrs.get("src") or "",
-            "autoplay": None,
-            "loop": None,
-            "muted": None,
-            "playsinline": None,
-            "preload": "metadata",
-            "tabindex": "0",
-            "data-animate-size": f"{size[0]}x{size[1]}",
-        }
-    )
-    source = start_tag("source", {"src": animation_url, "type": MIME[ext]})
-    return f"{start_tag('video', video)}{source}{fallback}</video>"
+    """The markup that replaces `tag` (found in `text`): the original tag as written, with the animation named on
+    it in `data-animate-*` attributes added at its end. `size` is the animation's; `still_size` is not needed: the
+    still keeps its own box, whatever it is."""
+    original = unmark(text, tag)[2]
+    extra = {
+        # the animation's file is named by its key (a page replayed from memory may come without the mark)
+        KEY_ATTRIBUTE: tag.get(KEY_ATTRIBUTE) or animation_url.rsplit("/", 1)[-1].split(".", 1)[0],
+        "data-animate-src": animation_url,
+        "data-animate-type": MIME[ext],
+        "data-animate-size": f"{size[0]}x{size[1]}",
+    }
+    added = "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in extra.items())
+    end = len(original) - 1  # before ">", or before "/>" where "/" is not the end of an unquoted value
+    if original[end - 1] == "/" and original[end - 2] in "\"' \t\r\n":
+        end -= 1
+    while original[end - 1] in " \t\r\n":
+        end -= 1
+    return original[:end] + added + original[end:]
 
 
 def add_assets(text: str, css_url: str, js_url: str) -> str:

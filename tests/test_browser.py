@@ -98,66 +98,107 @@ def open_page(browser, url: str, **options):
 
 STATE = """v => ({paused: v.paused, muted: v.muted, loop: v.loop, time: v.currentTime, ended: v.ended,
                   ready: v.readyState, width: v.getBoundingClientRect().width, height: v.getBoundingClientRect().height})"""
+ITEMS = "window.mkdocsAnimate.items()"
+LAYER = "video.animate-layer"  # playwright's CSS locators reach into the open shadow roots the script makes
+
+
+def wait_playing(page, index: int = 0) -> None:
+    page.wait_for_function(f"() => {ITEMS}.length && !{ITEMS}[{index}].layer.paused && {ITEMS}[{index}].layer.currentTime > 0")
 
 
 def test_videos_play_muted_and_loop(browser, served):
     page, errors = open_page(browser, served + "/")
-    video = page.locator("video.animate")
-    page.wait_for_function("() => document.querySelector('video.animate').currentTime > 0.3")
+    video = page.locator(LAYER).first
+    page.wait_for_function(f"() => {ITEMS}[0].layer.currentTime > 0.3")
     state = video.evaluate(STATE)
     assert not state["paused"] and state["muted"] and state["loop"]
     # Past the clip's end (2 s) it is still playing: it loops.
     page.wait_for_timeout(2600)
     later = video.evaluate(STATE)
     assert not later["paused"] and not later["ended"]
-    played = video.evaluate("v => v.played.length ? v.played.end(v.played.length - 1) : 0")
-    assert played > 0
+    assert video.evaluate("v => v.played.length ? v.played.end(v.played.length - 1) : 0") > 0
+    # The layer does not repeat the alt text: the still keeps it.
+    assert video.get_attribute("aria-hidden") == "true"
+    assert page.locator("img[alt='A rocket on its pad']").count() == 1
     assert errors == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "example-site.png"), full_page=True)
 
 
-def test_click_and_keyboard_pause_and_play(browser, served):
+def test_button_click_and_keyboard_pause_and_play(browser, served):
     page, errors = open_page(browser, served + "/")
-    video = page.locator("video.animate")
-    page.wait_for_function("() => !document.querySelector('video.animate').paused")
+    wait_playing(page)
+    buttons = page.get_by_role("button", name="Pause animation")
+    assert buttons.count() == 3, "one visible button per animation, video, GIF and WebP alike"
+    video = page.locator(LAYER).first
+    button = page.locator(".animate-button").first
+    # The button, by mouse.
+    button.click()
+    assert video.evaluate("v => v.paused") and button.get_attribute("aria-label") == "Play animation"
+    button.click()
+    wait_playing(page)
+    assert button.get_attribute("aria-label") == "Pause animation"
+    # The button, by keyboard: Tab reaches it.
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const b = {ITEMS}[0].button; return b.getRootNode().activeElement === b; }}"):
+            break
+    else:
+        raise AssertionError("Tab never reaches the pause button")
+    page.keyboard.press("Enter")
+    assert video.evaluate("v => v.paused")
+    page.keyboard.press("Space")
+    wait_playing(page)
+    # The animation itself: click, Enter and Space.
     video.click()
-    assert video.evaluate("v => v.paused") and video.get_attribute("aria-pressed") == "true"
+    assert video.evaluate("v => v.paused")
     video.click()
-    page.wait_for_function("() => !document.querySelector('video.animate').paused")
+    wait_playing(page)
     video.focus()
     page.keyboard.press("Enter")
     assert video.evaluate("v => v.paused")
     page.keyboard.press("Space")
-    page.wait_for_function("() => !document.querySelector('video.animate').paused")
-    # The GIF pauses too: its still takes its place.
-    gif = page.locator("picture.animate img").first
-    gif.focus()
-    page.keyboard.press("Enter")
-    assert gif.evaluate("img => img.currentSrc").endswith("img/chelsea.png")
-    page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('picture.animate img').currentSrc.endsWith('.gif')")
+    wait_playing(page)
+    # The GIF pauses too: its still shows; play shows the animation again.
+    gif = page.locator("img.animate-layer").first
+    gif.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => getComputedStyle({ITEMS}[1].layer).opacity === '1'")
+    page.locator(".animate-button").nth(1).click()
+    assert gif.evaluate("img => getComputedStyle(img).opacity") == "0"
+    page.locator(".animate-button").nth(1).click()
+    page.wait_for_function(f"() => getComputedStyle({ITEMS}[1].layer).opacity === '1'")
     assert errors == []
 
 
 def test_reduced_motion_shows_the_stills(browser, served):
-    page, errors = open_page(browser, served + "/", reduced_motion="reduce")
-    page.wait_for_function("() => document.querySelector('video.animate[data-animate-ready]')")
+    context = browser.new_context(reduced_motion="reduce")
+    errors: list[str] = []
+    offline(context, errors)
+    page = context.new_page()
+    clips: list[str] = []
+    page.on("request", lambda r: clips.append(r.url) if "/assets/animate/" in r.url and "animate." not in r.url else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(served + "/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(f"() => {ITEMS}.length === 3")
     page.wait_for_timeout(500)
-    video = page.locator("video.animate")
-    state = video.evaluate(STATE)
-    assert state["paused"] and state["time"] == 0, "no motion: the poster (the still image) is shown"
-    sources = page.locator("picture.animate img").evaluate_all("imgs => imgs.map(i => i.currentSrc)")
-    assert [s.rsplit("/", 1)[-1] for s in sources] == ["chelsea.png", "coffee.png"]
+    assert clips == [], "no clip is downloaded"
+    items = page.evaluate(f"() => {ITEMS}.map(i => [getComputedStyle(i.layer).opacity, i.button.getAttribute('aria-label')])")
+    assert items == [["0", "Play animation"]] * 3, "the stills show; the button offers to play"
+    assert page.locator(LAYER).evaluate("v => v.paused && v.currentTime === 0")
     assert errors == []
+    context.close()
 
 
 def test_gif_and_webp_animate_normally(browser, served):
     page, errors = open_page(browser, served + "/")
-    sources = page.locator("picture.animate img").evaluate_all("imgs => imgs.map(i => i.currentSrc)")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    page.wait_for_function(f"() => {ITEMS}.slice(1).every(i => i.layer.complete && i.layer.naturalWidth)")
+    sources = page.locator("img.animate-layer").evaluate_all("imgs => imgs.map(i => i.currentSrc)")
     assert [s.rsplit(".", 1)[-1] for s in sources] == ["gif", "webp"]
-    sizes = page.locator("picture.animate img").evaluate_all("imgs => imgs.map(i => [i.naturalWidth, i.complete])")
-    assert all(width == 160 and complete for width, complete in sizes)
+    sizes = page.locator("img.animate-layer").evaluate_all("imgs => imgs.map(i => [i.naturalWidth, i.alt])")
+    assert sizes == [[160, ""], [160, ""]]
     assert errors == []
 
 
@@ -173,23 +214,101 @@ def test_layout_does_not_shift_while_animations_load(browser, served):
     # Slow the animations down so that the page is laid out before they arrive.
     page.route("**/assets/animate/*.mp4", lambda route: (page.wait_for_timeout(700), route.continue_()))
     page.goto(served + "/")
-    before = page.locator("video.animate").evaluate("v => v.getBoundingClientRect().height")
-    page.wait_for_function("() => document.querySelector('video.animate').readyState >= 2")
-    after = page.locator("video.animate").evaluate("v => v.getBoundingClientRect().height")
-    assert before == after and before > 50
+    # The stills themselves load as they do without the plugin; from then on, nothing may move.
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
+    page.evaluate("window.__shifts = 0")
+    still = page.locator("img[alt='A rocket on its pad']")
+    before = still.bounding_box()
+    wait_playing(page)
+    assert still.bounding_box() == before and before["height"] > 50
     assert page.evaluate("window.__shifts") < 0.01
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def twenty(tmp_path_factory):
+    """A long page with 20 animations (20 different clips), far apart."""
+    from .conftest import FAST, Site, picture
+
+    root = tmp_path_factory.mktemp("twenty")
+    config = {"site_name": "Twenty", "docs_dir": "docs", "theme": {"name": "mkdocs", "highlightjs": False},
+              "markdown_extensions": ["attr_list"],
+              "plugins": ["search", {"animate": {"provider": "local", **FAST}}]}  # fmt: skip
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    site = Site(root)
+    site.image("img/a.png", picture(320, 240, seed=3))
+    words = "\n\n".join(["Words between the pictures, as many as a page of an encyclopedia has."] * 6)
+    site.page("index.md", "# Twenty\n\n" + "\n\n".join(
+        f"![Picture {n}](img/a.png){{ data-animate data-animate-take={n} }}\n\n{words}" for n in range(1, 21)))  # fmt: skip
+    built = site.build()
+    assert "20 image(s) animated from 20 animation(s)" in built.summary
+    server, url = serve(built.site)
+    yield url
+    server.shutdown()
+
+
+def test_only_the_animations_near_the_view_download_and_play(browser, twenty):
+    page, errors = open_page(browser, twenty + "/", viewport={"width": 1280, "height": 900})
+    clips: set[str] = set()
+    page.on("request", lambda r: clips.add(r.url) if r.url.endswith(".mp4") else None)
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    near = page.evaluate(f"""() => {ITEMS}.filter(i => {{ const r = i.still.getBoundingClientRect();
+                                  return r.bottom > -450 && r.top < innerHeight + 450; }}).length""")
+    opened = len(clips)
+    assert 1 <= opened <= near <= 4, (opened, near)
+    assert page.evaluate(f"() => {ITEMS}.filter(i => !i.layer.paused).length") <= near
+    # Scrolled out of view: it pauses; back in view: it plays again, unless the visitor paused it.
+    wait_playing(page)
+    page.evaluate("window.scrollTo(0, 3000)")
+    page.wait_for_function(f"() => {ITEMS}[0].layer.paused")
+    page.evaluate("window.scrollTo(0, 0)")
+    wait_playing(page)
+    page.locator(".animate-button").first.click()
+    page.evaluate("window.scrollTo(0, 3000)")
+    page.wait_for_timeout(200)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+    assert page.evaluate(f"() => {ITEMS}[0].layer.paused")
+    # Down to the end: every clip comes near and is downloaded.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    for y in range(0, height, 400):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_timeout(40)
+    page.wait_for_timeout(500)
+    assert len(clips) == 20
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "twenty-requests.txt").write_text(f"opened at the top: {opened} of 20 clips\nafter scrolling: {len(clips)}\n")
+    assert errors == []
+
+
+def test_a_full_reload_sets_up_once_without_errors(browser, served):
+    page, errors = open_page(browser, served + "/")
+    wait_playing(page)
+    page.reload()  # what mkdocs serve's live reload does
+    page.wait_for_load_state("networkidle")
+    wait_playing(page)
+    assert page.locator(".animate-button").count() == 3
     assert errors == []
 
 
 @pytest.fixture
 def material_site(tmp_path):
-    """The example site under mkdocs-material, with instant navigation and a dark palette."""
+    """The example site under mkdocs-material, with instant navigation, content tabs and a dark palette."""
     root = tmp_path / "example"
     shutil.copytree(REPO / "example_site", root, ignore=shutil.ignore_patterns("site", ".cache"))
     config = yaml.safe_load((root / "mkdocs.yml").read_text())
     config["theme"] = {"name": "material", "features": ["navigation.instant"], "palette": {"scheme": "slate"},
                        "font": False}  # fmt: skip
     config["plugins"] = ["search", {"animate": {"provider": "local", "width": 160, "duration": 1}}]
+    config["markdown_extensions"] = [*config.get("markdown_extensions", []), "pymdownx.superfences",
+                                     {"pymdownx.tabbed": {"alternate_style": True}}]  # fmt: skip
+    (root / "docs" / "tabs.md").write_text(
+        "# Tabs\n\n=== \"Shown\"\n\n    ![In the shown tab](img/rocket.jpg){ data-animate }\n\n"
+        "=== \"Hidden\"\n\n    ![In the hidden tab](img/coffee.png){ data-animate data-animate-take=9 }\n"
+    )
     # Instant navigation needs site_url: serve where the site says it lives.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -205,18 +324,42 @@ def material_site(tmp_path):
     server.shutdown()
 
 
-def test_material_instant_navigation_and_dark_mode(browser, material_site):
+def test_material_instant_navigation_tabs_and_dark_mode(browser, material_site):
     page, errors = open_page(browser, material_site + "/")
-    page.wait_for_function("() => document.querySelector('video.animate[data-animate-ready]')")
-    # Instant navigation swaps the page without a reload: the script must set up the new page's videos too.
+    clips: list[str] = []
+    page.on("request", lambda r: clips.append(r.url) if "/assets/animate/" in r.url and "animate." not in r.url else None)
+    page.wait_for_function(f"() => window.mkdocsAnimate && {ITEMS}.length")
+    # Instant navigation swaps the page without a reload: the script must set up the new page's animations too.
     page.evaluate("window.__same_document = true")
+    for _ in range(2):  # there and back and there again: no duplicate buttons
+        page.locator("article a[href$='animals/cat/']").first.click()
+        page.wait_for_url("**/animals/cat/")
+        page.wait_for_function(f"() => {ITEMS}.length && {ITEMS}.every(i => i.still.isConnected)")
+        wait_playing(page)
+        page.go_back()
+        page.wait_for_function(f"() => !location.pathname.includes('cat') && {ITEMS}.every(i => i.still.isConnected)")
     page.locator("article a[href$='animals/cat/']").first.click()
     page.wait_for_url("**/animals/cat/")
     assert page.evaluate("window.__same_document === true"), "instant navigation, not a reload"
-    video = page.locator("video.animate")
-    page.wait_for_function("() => document.querySelector('video.animate[data-animate-ready]')")
-    page.wait_for_function("() => !document.querySelector('video.animate').paused")
+    page.wait_for_function(f"() => {ITEMS}.length && {ITEMS}.every(i => i.still.isConnected)")
+    wait_playing(page)
+    stills = page.locator("img[data-animate-src]").count()
+    assert page.locator(".animate-button").count() == stills == page.evaluate(f"{ITEMS}.length")
+    video = page.locator(LAYER).first
     video.click()
     assert video.evaluate("v => v.paused")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    # Content tabs: the animation in the hidden tab neither plays nor downloads, until its tab is opened.
+    page.goto(material_site + "/tabs/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(f"() => {ITEMS}.length === 2")
+    wait_playing(page, 0)
+    page.wait_for_timeout(300)
+    hidden = page.evaluate(f"() => {ITEMS}[1].still.getAttribute('data-animate-src')").rsplit("/", 1)[-1]
+    assert not any(url.endswith(hidden) for url in clips)
+    assert page.evaluate(f"() => {ITEMS}[1].layer.paused")
+    page.get_by_text("Hidden", exact=True).click()
+    wait_playing(page, 1)
+    assert any(url.endswith(hidden) for url in clips), (hidden, clips)
+    assert page.evaluate(f"() => {ITEMS}[0].layer.paused"), "the tab closed: its animation pauses"
     assert errors == []

@@ -15,7 +15,7 @@ from .conftest import PHOTOS, picture
 
 
 def videos(html: str) -> list:
-    return lxml.html.fromstring(html).xpath("//video")
+    return lxml.html.fromstring(html).xpath("//img[@data-animate-type='video/mp4']")
 
 
 def first(element, tag: str):
@@ -29,16 +29,12 @@ def test_example_photo_becomes_a_looping_video(site, provider_calls):
     built = site.build()
     html = built.html("index.html")
     (video,) = videos(html)
-    for flag in ("autoplay", "loop", "muted", "playsinline"):
-        assert video.get(flag) is not None, flag
-    assert video.get("poster") == "img/rocket.jpg"
-    assert video.get("aria-label") == "A rocket on its pad"
+    # The still stays as it was written; the animation is named on it, and animate.js lays it over the still.
+    assert video.get("src") == "img/rocket.jpg" and video.get("alt") == "A rocket on its pad"
     assert video.get("id") == "launch" and video.get("title") == "Lift-off"
-    assert (video.get("width"), video.get("height")) == ("640", "427")  # the still's real size: no layout shift
-    fallback = first(video, "img")
-    assert fallback.get("src") == "img/rocket.jpg" and fallback.get("alt") == "A rocket on its pad"
-    assert fallback.get("id") is None  # the id moved to the video: never twice on a page
-    src = first(video, "source").get("src")
+    assert video.get("width") is None and video.get("height") is None  # the still's own box, untouched
+    assert video.get("data-animate-type") == "video/mp4" and video.get("data-animate-size") == "160x106"
+    src = video.get("data-animate-src")
     assert re.fullmatch(r"assets/animate/[0-9a-f]{20}\.mp4", src)
     info = media.probe(built.site / src)
     assert (info.codec, info.pix_fmt, info.width, info.height, info.has_audio) == ("h264", "yuv420p", 160, 106, False)
@@ -90,7 +86,7 @@ def test_relative_urls_at_every_page_depth(site, directory_urls):
         html = built.html(page)
         (video,) = videos(html)
         page_dir = (built.site / page).parent
-        for url in (first(video, "source").get("src"), video.get("poster")):
+        for url in (video.get("data-animate-src"), video.get("src")):
             assert not url.startswith("/")
             assert (page_dir / url).resolve().is_file(), (page, url)
         css = re.search(r'<link rel="stylesheet" href="([^"]+animate\.css)"', html)[1]
@@ -143,14 +139,14 @@ def test_rules_decide_which_images_move(site):
     site.image("img/drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900"/>')
     built = site.build()
     html = built.html("index.html")
-    labels = [v.get("aria-label") for v in videos(html)]
+    labels = [v.get("alt") for v in videos(html)]
     assert labels == ["big", "small, opted in"]
     assert "left still (" in built.summary
     for reason in ("too small: 2", "opted out: 2", "inside a link: 1", "remote: 1", "data URI: 1", "SVG: 1"):
         assert reason in built.summary, reason
     assert built.warnings == []
     # Images left still are exactly as MkDocs wrote them: no marker, no change.
-    assert "data-animate-key" not in html
+    assert html.count("data-animate-key") == len(videos(html))  # only the animated ones are named
     assert '<img alt="small" id="plain-small" src="img/small.png" />' in html
 
 
@@ -161,7 +157,7 @@ def test_opt_in_selection_and_page_rules(site):
     site.page("still.md", "---\nanimate: false\n---\n\n![chosen](img/a.png){ data-animate }\n")
     site.page("private/notes.md", "![chosen](../img/a.png){ data-animate }\n")
     built = site.build()
-    assert [v.get("aria-label") for v in videos(built.html("index.html"))] == ["chosen"]
+    assert [v.get("alt") for v in videos(built.html("index.html"))] == ["chosen"]
     assert videos(built.html("still/index.html")) == []
     assert videos(built.html("private/notes/index.html")) == []
     for reason in ("not opted in: 1", "page opted out: 1", "page excluded: 1"):
@@ -195,15 +191,14 @@ def test_per_image_output_take_and_prompt(site, provider_calls):
     )
     built = site.build()
     tree = lxml.html.fromstring(built.html("index.html"))
-    pictures = tree.xpath("//picture")
-    assert [first(p, "img").get("alt") for p in pictures] == ["gif", "webp"]
+    pictures = tree.xpath("//img[@data-animate-src and @data-animate-type!='video/mp4']")
+    assert [p.get("alt") for p in pictures] == ["gif", "webp"]
     for pic, ext in zip(pictures, ("gif", "webp")):
-        img, source = first(pic, "img"), first(pic, "source")
-        assert img.get("src").endswith(f".{ext}")
-        assert source.get("srcset") == "img/a.png" and source.get("media") == "(prefers-reduced-motion: reduce)"
-        info = media.probe(built.site / img.get("src"))
+        img = pic
+        assert img.get("data-animate-src").endswith(f".{ext}") and img.get("src") == "img/a.png"
+        info = media.probe(built.site / img.get("data-animate-src"))
         assert info.codec == OUTPUTS[ext].codec and info.width == 160 and info.frames == 12  # fps 12, 1 s
-    keys = {v.get("aria-label"): first(v, "source").get("src") for v in tree.xpath("//video")}
+    keys = {v.get("alt"): v.get("data-animate-src") for v in tree.xpath("//img[@data-animate-type='video/mp4']")}
     assert keys["take two"] != keys["default"] and keys["told"] != keys["default"]
     assert keys["bad"] == keys["default"]  # bad attribute values are ignored, with a warning
     assert any("data-animate-output='mov'" in w for w in built.warnings)
@@ -229,7 +224,7 @@ def test_hostile_files_stay_still_with_a_warning(site, tmp_path):
     )
     built = site.build()
     html = built.html("index.html")
-    assert [v.get("aria-label") for v in videos(html)] == ["good.png"]
+    assert [v.get("alt") for v in videos(html)] == ["good.png"]
     text = "\n".join(built.warnings)
     assert "'img/empty.png' in 'index.md': the file is empty" in text
     assert "'img/text.jpg' in 'index.md': the file is text" in text
@@ -241,7 +236,7 @@ def test_hostile_files_stay_still_with_a_warning(site, tmp_path):
     assert "1 failed" in built.summary
     for name in ("empty.png", "text.jpg", "heic.jpg", "truncated.png", "truncated.jpg", "missing.png"):
         assert f'src="img/{name}"' in html
-    assert "data-animate-key" not in html
+    assert html.count("data-animate-key") == len(videos(html))
 
 
 def test_decompression_bomb_is_never_decoded(site):
@@ -280,9 +275,9 @@ def test_theme_images_are_never_touched(site):
     site.page("index.md", "# Home\n\n![content](img/a.png)\n")
     built = site.build()
     tree = lxml.html.fromstring(built.html("index.html"))
-    assert [v.get("aria-label") for v in tree.xpath("//video")] == ["content"]
+    assert [v.get("alt") for v in tree.xpath("//img[@data-animate-type='video/mp4']")] == ["content"]
     logos = [img for img in tree.xpath("//img") if img.get("src", "").endswith("logo.png")]
-    assert logos and all(not img.xpath("ancestor::video | ancestor::picture") for img in logos)
+    assert logos and all(not img.get("data-animate-src") for img in logos)
 
 
 def test_cache_is_keyed_by_content_and_settings(site, provider_calls):
@@ -309,7 +304,7 @@ def test_interrupted_write_never_leaves_a_served_file(site):
     # What a kill mid-encode leaves: a temporary file. It is never served, and the entry stays whole.
     (folder / f".{video.stem}.999.1.tmp.mp4").write_bytes(b"half")
     built = site.build()
-    src = first(videos(built.html("index.html"))[0], "source").get("src")
+    src = videos(built.html("index.html"))[0].get("data-animate-src")
     assert Path(src).name == video.name
     assert media.probe(built.site / src).frames == 24
 
@@ -334,4 +329,4 @@ def test_enabled_false_does_nothing_at_all(site, tmp_path):
     assert not (site.root / ".cache").exists()
     assert not (built.site / "assets/animate").exists()
     html = built.html("index.html")
-    assert "<video" not in html and "data-animate" not in html
+    assert "data-animate" not in html

@@ -18,7 +18,7 @@ from .standin import KEY
 
 def videos(site_dir) -> list[str]:
     tree = lxml.html.fromstring((site_dir / "index.html").read_text())
-    return [s.get("src") for s in tree.xpath("//video//source")]
+    return [s.get("data-animate-src") for s in tree.xpath("//img[@data-animate-type='video/mp4']")]
 
 
 def test_a_moved_cache_is_used_as_is(paid_site, standin, tmp_path):
