@@ -2,6 +2,8 @@
 
 The key is the sha256 of everything that changes the animation (the image's bytes, the provider and its
 settings, the size and the output), never of paths, dates or names: a cache moves between machines as it is.
+The clip id hashes only what makes the clip (not `output`, `width` or `fps`, which only encode it): a review
+decision belongs to it (review.py).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import os
 from collections.abc import Callable
 from dataclasses import astuple, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import discover, select
 from .cache import make_key
@@ -19,6 +22,9 @@ from .errors import ImageProblem, MissingImage
 from .outputs import OUTPUTS
 from .providers.base import AnimationRequest
 from .stills import Still, Stills, even_size
+
+if TYPE_CHECKING:
+    from .review import Review
 
 VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep their own
 CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider
@@ -45,19 +51,24 @@ class Job:
     path: str
     still: Still
     request: Callable[[], AnimationRequest]  # built only for an image to be made or planned
+    clip: str = ""  # what review decisions belong to: the key without the encoding (output, size, fps)
+    take: int = 1  # the take asked of the provider: the page's, plus the retakes the review file asks for
+    page_take: int = 1  # the page's own (data-animate-take)
 
 
 class Jobs:
     """Turns a page's images into jobs, with one build's settings and provider."""
 
-    def __init__(self, settings: Settings, identity: dict, stills: Stills) -> None:
+    def __init__(self, settings: Settings, identity: dict, stills: Stills, review: Review | None = None) -> None:
         self.settings = settings
         self.identity = identity
         self.stills = stills
+        self.review = review  # its retakes move an image's take on
 
     def fingerprint(self) -> str:
         """Whatever, beside a page's text, decides what planning does with the page."""
         settings = self.settings
+        retakes = self.review.identity() if self.review else None
         return make_key(
             {
                 "format": CACHE_FORMAT,
@@ -65,6 +76,7 @@ class Jobs:
                 "select": select.VERSION,
                 "provider": self.identity,
                 **{name: getattr(settings, name) for name in PLANNING_SETTINGS},
+                **({"retakes": retakes} if retakes else {}),
             }
         )
 
@@ -102,19 +114,17 @@ class Jobs:
         width, height = even_size(still.width, still.height, clip_width)
         own_rate = OUTPUTS[output].clip_rate
         fps = VIDEO_FPS if own_rate else settings.fps
+        take = candidate.take + (self.review.offset(path) if self.review else 0)
+        made = {
+            "image": still.sha256,
+            "provider": self.identity,
+            "prompt": candidate.prompt,
+            "duration": settings.duration,
+            "loop": settings.loop,
+            "take": take,
+        }
         key = make_key(
-            {
-                "format": CACHE_FORMAT,
-                "image": still.sha256,
-                "provider": self.identity,
-                "prompt": candidate.prompt,
-                "duration": settings.duration,
-                "loop": settings.loop,
-                "take": candidate.take,
-                "output": output,
-                "size": [width, height],
-                "fps": None if own_rate else fps,
-            }
+            {"format": CACHE_FORMAT, **made, "output": output, "size": [width, height], "fps": None if own_rate else fps}
         )
 
         def request() -> AnimationRequest:
@@ -130,9 +140,9 @@ class Jobs:
                 duration=settings.duration,
                 loop=settings.loop,
                 output=output,
-                take=candidate.take,
+                take=take,
                 prompt=candidate.prompt,
                 context=candidate.context,
             )
 
-        return Job(key, path, still, request)
+        return Job(key, path, still, request, make_key(made), take, candidate.take)
