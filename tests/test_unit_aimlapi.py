@@ -12,7 +12,13 @@ import pytest
 
 from mkdocs_animate_plugin.errors import ProviderAuthError, ProviderError
 from mkdocs_animate_plugin.providers import aimlapi
-from mkdocs_animate_plugin.providers.aimlapi import MAX_WAIT, AimlapiOptions, AimlapiProvider, _message, backoff
+from mkdocs_animate_plugin.providers.aimlapi import (
+    MAX_WAIT,
+    AimlapiOptions,
+    AimlapiProvider,
+    _message,
+    backoff,
+)
 
 
 def test_backoff_doubles_with_jitter_and_is_bounded():

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_animate_plugin.cache import Memo, Store
+from mkdocs_animate_plugin.cache import Store
 from mkdocs_animate_plugin.media import MediaInfo
 from mkdocs_animate_plugin.providers.base import AnimationRequest, Clip, Provider
 
