@@ -181,26 +181,75 @@ def find_images(
     return found
 
 
-def content_areas(selector: str | None = None) -> Callable[[etree._Element], list[etree._Element]]:
-    """What counts as a built page's content: the elements `selector` (CSS) matches, else the page's
-    `<article>`s, else its `[role=main]`, else its `<main>`; never the header, navigation or footer around them."""
-    if selector:
-        from lxml.cssselect import CSSSelector
+# What surrounds a page's content rather than being part of it: elements and ARIA roles.
+_CHROME_TAGS = ("header", "nav", "aside", "footer")
+_CHROME_ROLES = ("banner", "navigation", "complementary", "contentinfo", "search")
+_LANDMARKS = ("//article", "//*[@role='main']", "//main")
 
-        try:
-            match = CSSSelector(selector)
-        except Exception as error:  # cssselect raises its own SelectorSyntaxError and ExpressionError
-            raise ValueError(f"--content {selector!r} is not a CSS selector: {error}") from None
-        return lambda root: match(root)
 
-    def default(root: etree._Element) -> list[etree._Element]:
-        for xpath in ("//article", "//*[@role='main']", "//main"):
+class ContentAreas:
+    """What counts as a built page's content, as a callable on the page's lxml root (see `content_areas`).
+
+    Each call notes how it found the content in `how`, for the command's summary: "selector" (`--content`),
+    "landmark" (`<article>`, `[role=main]`, `<main>`), "body" (no landmark: the `<body>` less its chrome) or "none";
+    and `outside`, how many of the page's images were left out as not content."""
+
+    def __init__(self, selector: str | None = None) -> None:
+        self.selector = selector
+        self._match = None
+        if selector:
+            from lxml.cssselect import CSSSelector
+
+            try:
+                self._match = CSSSelector(selector)
+            except Exception as error:  # noqa: BLE001 (cssselect raises its own SelectorSyntaxError and ExpressionError)
+                raise ValueError(f"--content {selector!r} is not a CSS selector: {error}") from None
+        self.how: str | None = None
+        self.outside = 0
+
+    def __call__(self, root: etree._Element) -> list[etree._Element]:
+        areas, how = self._find(root)
+        self.how = how if areas else "none"
+        inside = {id(img) for area in areas for img in area.iter("img")}
+        self.outside = sum(1 for img in root.iter("img") if id(img) not in inside)
+        return areas
+
+    def _find(self, root: etree._Element) -> tuple[list[etree._Element], str]:
+        if self._match is not None:
+            return self._match(root), "selector"
+        for xpath in _LANDMARKS:
             areas = root.xpath(xpath)
             if areas:
-                return areas
-        return []
+                # An <article> inside another (a comment, a card) is already part of the outer one.
+                return [a for a in areas if not any(p in areas for p in a.iterancestors())], "landmark"
+        body = root.find("body") if root.tag == "html" else root
+        return (_without_chrome(body) if body is not None else []), "body"
 
-    return default
+
+def _is_chrome(element: etree._Element) -> bool:
+    if not isinstance(element.tag, str):
+        return False  # a comment or processing instruction
+    return element.tag in _CHROME_TAGS or (element.get("role") or "").strip().lower() in _CHROME_ROLES
+
+
+def _without_chrome(element: etree._Element) -> list[etree._Element]:
+    """The largest subtrees of `element` with no header, navigation, sidebar or footer in them."""
+    if _is_chrome(element):
+        return []
+    if not any(_is_chrome(inner) for inner in element.iterdescendants()):
+        return [element]
+    kept: list[etree._Element] = []
+    for child in element:
+        kept.extend(_without_chrome(child))
+    return kept
+
+
+def content_areas(selector: str | None = None) -> ContentAreas:
+    """What counts as a built page's content: the elements `selector` (CSS) matches, else the page's
+    `<article>`s, else its `[role=main]`, else its `<main>`; where a page has none of these landmarks, its `<body>`
+    without `header`, `nav`, `aside` and `footer` (and the ARIA roles banner, navigation, complementary,
+    contentinfo, search). Never the header, navigation or footer around the content."""
+    return ContentAreas(selector)
 
 
 def site_path(src: str, page_dir: str, site_prefix: str = "/") -> str | None:

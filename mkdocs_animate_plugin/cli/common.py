@@ -62,8 +62,21 @@ def plugin_options(command: Callable) -> Callable:
 def config_file_option(command: Callable) -> Callable:
     return click.option(
         "-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help="Read the animate plugin's options from this mkdocs.yml first.",
+        help="Read the animate plugin's options from this mkdocs.yml or zensical.toml first.",
     )(command)  # fmt: skip
+
+
+def user_cache_dir() -> Path:
+    """The user's cache folder for the command run without a project: `$XDG_CACHE_HOME/mkdocs-animate`, else the
+    platform's (platformdirs, which MkDocs brings), else `~/.cache/mkdocs-animate`. Never the current folder."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "mkdocs-animate"
+    try:
+        import platformdirs
+    except ImportError:
+        return Path.home() / ".cache" / "mkdocs-animate"
+    return platformdirs.user_cache_path("mkdocs-animate", appauthor=False)
 
 
 def _overrides(options: dict) -> dict:
@@ -87,28 +100,30 @@ def _overrides(options: dict) -> dict:
 
 
 def load_plugin_config(config_file: Path | None, options: dict) -> tuple[AnimateConfig, str | None]:
-    """The plugin's options from mkdocs.yml (if given) with the command line's on top, validated."""
+    """The plugin's options from mkdocs.yml or zensical.toml (if given) with the command line's on top, validated.
+
+    Without a configuration file (and without `--cache-dir`) the cache is the user's cache folder."""
     raw: dict = {}
     path = None
     if config_file is not None:
-        from mkdocs.config import load_config
-        from mkdocs.exceptions import ConfigurationError
+        from ..project import ProjectError, read_project
 
         try:
-            mkdocs_config = load_config(str(config_file))
-        except ConfigurationError as error:
-            raise click.ClickException(f"{config_file}: {error}") from None
-        plugin = mkdocs_config.plugins.get("animate")
-        if plugin is not None:
-            raw = {k: v for k, v in plugin.config.items() if v is not None}
-        path = mkdocs_config.config_file_path
-    raw.update(_overrides(options))
+            raw = read_project(config_file).animate
+        except ProjectError as error:
+            raise click.ClickException(str(error)) from None
+        path = str(config_file.resolve())
+    given = _overrides(options)
+    raw.update(given)
+    if config_file is None and "cache_dir" not in given:
+        raw["cache_dir"] = str(user_cache_dir())
     config = AnimateConfig(config_file_path=path)
     config.load_dict(raw)
     errors, _ = config.validate()
     if errors:
         key, error = errors[0]
-        raise click.BadParameter(str(error), param_hint=f"--{key.replace('_', '-')}")
+        source = f" (in {config_file})" if config_file is not None and key not in given else ""
+        raise click.BadParameter(f"{error}{source}", param_hint=f"--{key.replace('_', '-')}")
     return config, path
 
 
