@@ -7,6 +7,10 @@
 place at once; an image still to be made gets a job and a mark. `finish_page` runs as each page is written: it
 waits for that page's jobs, puts their animations in place of the marks, and links the pause script and style.
 `planner.Planner` offers the same calls for a dry run.
+
+Review (review.py): the review file's retakes move takes on (in `Jobs`); with `publish: approved` an animation
+whose clip is not approved keeps the still where it is settled (`_settle`, `_replay`); and at `close` the build's
+record of every clip it had an animation for is written into the cache for the gallery.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from .produce import Producer
 from .providers import provider_class
 from .publish import Publisher
 from .report import Outcome, Report, Summary
+from .review import Recorder, Review, image_name, model_of
 from .stills import Stills
 
 log = get_plugin_logger("animate")
@@ -57,7 +62,15 @@ class Pipeline:
         still = "not cached (offline)" if settings.offline else "not cached yet (serve)" if serving else None
         self.provider, still = open_provider(settings, self.store, still)
         self.stills = Stills(self.store)
-        self.jobs = Jobs(settings, self.provider.identity(), self.stills)
+        self.review = Review.load(settings.review_file)
+        for problem in self.review.problems:
+            log.warning(problem)
+        identity = self.provider.identity()
+        self.jobs = Jobs(settings, identity, self.stills, self.review)
+        self.recorder = Recorder(
+            self.review, self.store.root, model=model_of(identity), paid=self.provider.paid, cost=settings.cost_per_clip
+        )
+        self._jobs: dict[str, tuple[Job, str, str | None]] = {}  # key -> its job, image URL and prompt attribute
         self.producer = Producer(settings, self.provider, self.store, still=still)
         self.publisher = Publisher(site_dir, self.store)
         self.summary = Summary(cost_per_clip=settings.cost_per_clip, paid=self.provider.paid)
@@ -95,7 +108,7 @@ class Pipeline:
                 record.skipped[job.reason] += 1
                 record.replayable = record.replayable and not job.warn
                 continue
-            self._note(job, page, candidate.src)
+            self._note(job, page, candidate.src, candidate.prompt)
             self.producer.submit(job)
             future = self.producer.scheduler.known(job.key)
             if future is not None and future.done():  # a cache hit (or an image left still): settled now
@@ -117,8 +130,12 @@ class Pipeline:
         replay = self.memo.replay(record, resolve, self.stills, self.producer.cached)
         if replay is None:
             return None
+        clips = [self.recorder.known(key) for _, key, _, _ in replay.shown]
+        if any(clip is None or self._held(clip["key"]) for clip in clips):
+            return None  # planned afresh: a decision changed, or the last record does not know the clip
         scheduler = self.producer.scheduler
-        for src, key, still, entry in replay.shown:
+        for (src, key, still, entry), clip in zip(replay.shown, clips):
+            self.recorder.shown(clip, key, entry.file, entry.created, page, False)
             self.report.note(key, page, src)
             outcome = Outcome("cached", entry)
             if scheduler.known(key) is None:
@@ -138,13 +155,46 @@ class Pipeline:
             count = sum(1 for _ in img_tags(text))
         self.summary.skipped[reason] += count
 
-    def _note(self, job: Job, page: str, src: str) -> None:
+    def _note(self, job: Job, page: str, src: str, prompt: str | None) -> None:
         self.report.note(job.key, page, src)
         self._still_sizes[job.key] = (job.still.width, job.still.height)
+        self._jobs.setdefault(job.key, (job, src, prompt))
+
+    def _held(self, clip: str) -> str | None:
+        """Why an animation of `clip` keeps the still under `publish: approved` (None: it is published)."""
+        if self.settings.publish != "approved":
+            return None
+        state = self.review.state(clip)
+        return None if state == "approved" else "rejected" if state == "rejected" else "awaiting review"
+
+    def _review(self, key: str, outcome: Outcome, page: str) -> str | None:
+        """Record an animation for the gallery; the reason it keeps the still (counted), if it is held back."""
+        known = self._jobs.get(key)
+        if known is None or outcome.entry is None:
+            return None
+        job, src, prompt = known
+        clip = {
+            "key": job.clip,
+            "image": image_name(job.path, self.review.root),
+            "image_sha256": job.still.sha256,
+            "src": src,
+            "take": job.take,
+            "page_take": job.page_take,
+            "prompt": prompt,
+        }
+        entry, new = outcome.entry, outcome.status == "new"
+        self.recorder.shown(clip, key, entry.file, entry.created, page, new)
+        held = self._held(job.clip)
+        if held:
+            (self.summary.new if new else self.summary.cached).add(key)
+            self.summary.skipped[held] += 1
+        return held
 
     def _settle(self, key: str, outcome: Outcome, tag: Tag, text: str, page: str, page_dir: str) -> str | None:
         """The markup of an image whose outcome is known: its animation (put into the site), or None where it
-        stays still. Either way it is counted."""
+        stays still (or is held back for review). Either way it is counted."""
+        if self._review(key, outcome, page):
+            return None
         self.report.settled(key, outcome, page)
         entry = outcome.entry
         if entry is None:
@@ -179,5 +229,8 @@ class Pipeline:
         try:
             self.producer.close()
         finally:
-            self.store.close()
+            try:
+                self.recorder.write(self.provider)
+            finally:
+                self.store.close()
         return self.summary

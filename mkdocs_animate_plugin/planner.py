@@ -14,6 +14,7 @@ from .config import Settings
 from .discover import find_images
 from .jobs import Jobs, Resolver, Skip
 from .pipeline import open_provider
+from .review import Review
 from .stills import Stills
 
 log = get_plugin_logger("animate")
@@ -38,7 +39,8 @@ class Planner:
         self.store = Store.snapshot(settings.cache_dir)
         self.provider, _ = open_provider(settings, self.store, "planned")
         self.stills = Stills(self.store)
-        self.jobs = Jobs(settings, self.provider.identity(), self.stills)
+        # The review file's retakes decide which take a build asks for (the pipeline warns about its mistakes).
+        self.jobs = Jobs(settings, self.provider.identity(), self.stills, Review.load(settings.review_file))
         self.rows: list[PlanRow] = []
 
     def plan_page(self, text: str, page: str, page_dir: str, resolve: Resolver, *, content=None) -> str:

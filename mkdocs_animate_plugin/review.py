@@ -1,0 +1,408 @@
+"""Review before it goes live: the editor's decisions, kept in the repository, and what the last build showed.
+
+    animate-review.yml (`review_file`, beside mkdocs.yml, committed)
+
+        docs/img/cat.png:
+          retakes: 1
+          clips:
+          - {take: 1, clip: 3f9a0c1d2e3f4a5b6c7d, state: rejected}
+          - {take: 2, clip: 9e8d7c6b5a4f3e2d1c0b, state: approved}
+
+    A decision belongs to a clip: its id (`Job.clip`) hashes what makes the clip (the image's bytes, the provider
+    and its model, the prompt attribute, the duration, the loop and the take), never how it is encoded (`output`,
+    `width`, `fps`). A changed image or a retake is a new clip, with no decision yet: pending. `retakes: N` moves
+    every take of that image N past the page's own, so the next build asks the provider for a new clip.
+
+    cache_dir/review-record.json (`RECORD`): every clip the last build had an animation for, shown or held back,
+    with where it is shown, its prompt, model, take and cost. The gallery and `--list` read it; it holds no
+    absolute path (the still is named relative to the folder of mkdocs.yml, the animation relative to the cache).
+
+Nothing here imports MkDocs: the pipeline and the command log what `Review.problems` says.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import yaml
+
+from .errors import AnimateError
+
+RECORD = "review-record.json"  # in the cache folder (`Store.root`): what the last build showed
+STATES = ("approved", "rejected")  # what the file holds; a clip not in it is "pending"
+PENDING = "pending"
+HEADER = (
+    "# Review decisions of mkdocs-animate: commit this file beside mkdocs.yml.\n"
+    "# Each clip of an image: its take, its id and approved or rejected; a clip not listed is pending.\n"
+    "# retakes: N asks for N takes past the page's own (the next build makes a new clip).\n"
+)
+_CLIP_ID = re.compile(r"^[0-9a-f]{6,64}$")
+_lock = threading.Lock()  # one decision at a time within a process (the gallery serves several threads)
+
+
+class ReviewError(AnimateError):
+    """The review file cannot be written (it has a mistake to fix first, or the disk refused)."""
+
+
+def image_name(path: str | os.PathLike[str], root: Path) -> str:
+    """How the review file names an image: its path relative to the folder of mkdocs.yml, with `/`."""
+    absolute = os.path.normpath(os.path.abspath(path))
+    try:
+        return Path(os.path.relpath(absolute, root)).as_posix() if _inside(absolute, root) else Path(absolute).as_posix()
+    except ValueError:  # another drive on Windows
+        return Path(absolute).as_posix()
+
+
+def _inside(path: str, root: Path) -> bool:
+    root_text = os.path.normpath(os.path.abspath(root))
+    return path == root_text or path.startswith(root_text.rstrip(os.sep) + os.sep)
+
+
+@dataclass
+class Decision:
+    image: str
+    take: int
+    clip: str
+    state: str
+
+
+@dataclass
+class Review:
+    """The review file as read: decisions by clip id, retakes by image, and what was wrong in it (by line)."""
+
+    path: Path | None
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    retakes: dict[str, int] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    broken: bool = False  # not YAML at all: nothing in it is read, and nothing is written over it
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    # --- reading ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: Path | None) -> Review:
+        """The file at `path` (none there: no decision yet). A mistake is one problem naming its line, and the
+        entry it spoils counts as pending; the rest of the file is read."""
+        review = cls(path)
+        if path is None or not path.is_file():
+            return review
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            review.broken = True
+            review.problems.append(f"{path}: cannot be read ({error}); every animation counts as pending")
+            return review
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+            where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+            problem = getattr(error, "problem", None) or str(error)
+            review.broken = True
+            review.problems.append(f"{where}: not valid YAML ({problem}); every animation counts as pending")
+            return review
+        if root is None:
+            return review
+        if not isinstance(root, yaml.MappingNode):
+            review.broken = True
+            review._problem(root, "expected images as keys (docs/img/cat.png: ...); every animation counts as pending")
+            return review
+        for key_node, value in root.value:
+            review._read_image(key_node, value)
+        return review
+
+    def _problem(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(f"{self.path}:{node.start_mark.line + 1}: {message}")
+
+    def _read_image(self, key_node: yaml.Node, value: yaml.Node) -> None:
+        if not isinstance(key_node, yaml.ScalarNode) or not key_node.value:
+            self._problem(key_node, "expected an image path as the key; its entries count as pending")
+            return
+        image = key_node.value
+        if not isinstance(value, yaml.MappingNode):
+            self._problem(value, f"{image}: expected 'retakes' and 'clips' under the image; it counts as pending")
+            return
+        for name_node, item in value.value:
+            name = name_node.value if isinstance(name_node, yaml.ScalarNode) else None
+            if name == "retakes":
+                number = _whole(item)
+                if number is None or number < 0:
+                    self._problem(item, f"{image}: retakes must be a whole number of at least 0; it is ignored")
+                else:
+                    self.retakes[image] = number
+            elif name == "clips":
+                if not isinstance(item, yaml.SequenceNode):
+                    self._problem(item, f"{image}: clips must be a list of {{take, clip, state}}; they count as pending")
+                    continue
+                for entry in item.value:
+                    self._read_clip(image, entry)
+            else:
+                self._problem(name_node, f"{image}: unknown field {name!r} (expected retakes or clips); it is ignored")
+
+    def _read_clip(self, image: str, node: yaml.Node) -> None:
+        pending = "this entry counts as pending"
+        if not isinstance(node, yaml.MappingNode):
+            self._problem(node, f"{image}: expected {{take: N, clip: ID, state: approved|rejected}}; {pending}")
+            return
+        fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        unknown = sorted(set(fields) - {"take", "clip", "state"})
+        if unknown:
+            self._problem(node, f"{image}: unknown field {unknown[0]!r} (expected take, clip, state); {pending}")
+            return
+        take = _whole(fields["take"]) if "take" in fields else None
+        clip = fields["clip"].value if isinstance(fields.get("clip"), yaml.ScalarNode) else None
+        state = fields["state"].value if isinstance(fields.get("state"), yaml.ScalarNode) else None
+        if take is None or take < 1:
+            self._problem(fields.get("take", node), f"{image}: take must be a whole number of at least 1; {pending}")
+        elif clip is None or not _CLIP_ID.match(str(clip)):
+            self._problem(fields.get("clip", node), f"{image}: clip must be the clip's id as listed; {pending}")
+        elif state not in (*STATES, PENDING):
+            self._problem(
+                fields.get("state", node), f"{image}: state must be approved or rejected, not {state!r}; {pending}"
+            )
+        elif state != PENDING:
+            self.decisions[clip] = Decision(image, take, clip, state)
+
+    # --- asking -------------------------------------------------------------------------------------------
+
+    def state(self, clip: str) -> str:
+        decision = self.decisions.get(clip)
+        return decision.state if decision else PENDING
+
+    def offset(self, path: str | os.PathLike[str]) -> int:
+        """How many takes past the page's own the image at `path` asks for."""
+        return self.retakes.get(image_name(path, self.root), 0) if self.retakes else 0
+
+    def identity(self) -> dict[str, int]:
+        """What of the file changes which clips a build asks for (enters the page fingerprint)."""
+        return dict(sorted((image, n) for image, n in self.retakes.items() if n))
+
+    # --- deciding -----------------------------------------------------------------------------------------
+
+    def decide(self, clip: dict[str, Any], action: str) -> str:
+        """Record `action` (approve, reject, retake, pending) for a clip of the record, and write the file at once.
+        Retake rejects this clip and asks for the next take of its image. The new state is returned."""
+        if self.path is None:
+            raise ReviewError("no review file is set")
+        if self.broken or self.problems:
+            raise ReviewError(f"{self.problems[0]}: fix the file first, nothing was written")
+        image, take, key = clip["image"], int(clip["take"]), clip["key"]
+        if action == "approve":
+            self.decisions[key] = Decision(image, take, key, "approved")
+        elif action in ("reject", "retake"):
+            self.decisions[key] = Decision(image, take, key, "rejected")
+        elif action == "pending":
+            self.decisions.pop(key, None)
+        else:
+            raise ReviewError(f"unknown decision {action!r} (approve, reject, retake)")
+        if action == "retake":
+            # The take after this clip's, however often the button is pressed before the next build.
+            wanted = take - int(clip.get("page_take", 1)) + 1
+            self.retakes[image] = max(self.retakes.get(image, 0), wanted)
+        self.save()
+        return self.state(key)
+
+    def render(self) -> str:
+        """The file's text: images in order, then each image's clips by take; one line a decision."""
+        images = sorted({d.image for d in self.decisions.values()} | {i for i, n in self.retakes.items() if n})
+        lines = [HEADER.rstrip("\n")]
+        for image in images:
+            lines.append(f"{_scalar(image)}:")
+            if self.retakes.get(image):
+                lines.append(f"  retakes: {self.retakes[image]}")
+            clips = sorted((d for d in self.decisions.values() if d.image == image), key=lambda d: (d.take, d.clip))
+            if clips:
+                lines.append("  clips:")
+                lines.extend(f"  - {{take: {d.take}, clip: {_scalar(d.clip)}, state: {d.state}}}" for d in clips)
+        return "\n".join(lines) + "\n"
+
+    def save(self) -> None:
+        """Write the whole file under a temporary name, then rename it: a killed server never leaves half a file."""
+        assert self.path is not None
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            temp.write_text(self.render(), encoding="utf-8")
+            os.replace(temp, self.path)
+        except OSError as error:
+            temp.unlink(missing_ok=True)
+            raise ReviewError(f"couldn't write {self.path}: {error}") from None
+
+
+def decide(path: Path, clip: dict[str, Any], action: str) -> str:
+    """Read the file afresh (an editor may have changed it by hand meanwhile), record one decision, write it."""
+    with _lock:
+        return Review.load(path).decide(clip, action)
+
+
+def _whole(node: yaml.Node) -> int | None:
+    if isinstance(node, yaml.ScalarNode) and re.fullmatch(r"[0-9]+", node.value or ""):
+        return int(node.value)
+    return None
+
+
+def _scalar(text: str) -> str:
+    """`text` as a YAML scalar: bare where YAML reads it back as that same string, else quoted (JSON is YAML)."""
+    try:
+        plain = re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_./@+~-]*", text) and yaml.safe_load(text) == text
+    except yaml.YAMLError:
+        plain = False
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+# --- the build's record ---------------------------------------------------------------------------------------
+
+
+def record_path(cache_root: Path) -> Path:
+    return cache_root / RECORD
+
+
+def model_of(identity: dict[str, Any]) -> str:
+    """The provider's model as an editor reads it: the video model, else the provider and its motion."""
+    if identity.get("video_model"):
+        return str(identity["video_model"])
+    motion = identity.get("motion")
+    return f"{identity.get('name', '?')} ({motion})" if motion else str(identity.get("name", "?"))
+
+
+def provider_prompt(provider: Any, image_sha256: str) -> str | None:
+    """The prompt a vision model wrote for the image, where the provider keeps one in its texts (the AI/ML API,
+    by image, prompt model and instructions). The local provider writes none."""
+    key_of = getattr(provider, "_prompt_key", None)
+    if key_of is None:
+        return None
+    try:
+        return provider.cache.get_text(key_of(SimpleNamespace(image_sha256=image_sha256)))
+    except Exception:  # a third party's provider that happens to have such a name: no prompt to show
+        return None
+
+
+class Recorder:
+    """What a build showed, clip by clip, written at its close for the gallery and `--list`."""
+
+    def __init__(self, review: Review, cache_root: Path, *, model: str, paid: bool, cost: float) -> None:
+        self.review = review
+        self.path = record_path(cache_root)
+        self.model = model
+        self.paid = paid
+        self.cost = cost
+        self.previous = read_record(cache_root)
+        self._by_animation = {a: clip for clip in self.previous for a in clip.get("animations", ())}
+        self._clips: dict[str, dict[str, Any]] = {}
+
+    def known(self, animation: str) -> dict[str, Any] | None:
+        """The last build's record of the clip an animation shows (for a page replayed without its jobs)."""
+        return self._by_animation.get(animation)
+
+    def shown(self, clip: dict[str, Any], animation: str, file: str, created: float, page: str, new: bool) -> None:
+        """`clip`: key, image, image_sha256, take, page_take, prompt (the attribute); the animation of it that
+        `page` shows (or would show, where it is held back for review)."""
+        row = self._clips.get(clip["key"])
+        if row is None:
+            row = self._clips[clip["key"]] = {
+                "key": clip["key"],
+                "image": clip["image"],
+                "image_sha256": clip.get("image_sha256"),
+                "src": clip.get("src"),
+                "take": clip["take"],
+                "page_take": clip.get("page_take", 1),
+                "prompt": clip.get("prompt"),
+                "model": clip.get("model", self.model),
+                "cost": clip.get("cost", self.cost if self.paid else 0.0),
+                "pages": [],
+                "animations": [],
+                "animation": file,
+                "created": created,
+                "new": False,
+            }
+        if page not in row["pages"]:
+            row["pages"].append(page)
+        if animation not in row["animations"]:
+            row["animations"].append(animation)
+        row["created"] = max(row["created"], created)
+        row["new"] = row["new"] or new
+
+    def write(self, provider: Any) -> None:
+        """The record, whole or not at all; prompts looked up only for clips the last record did not have."""
+        before = {clip.get("key"): clip for clip in self.previous}
+        rows = []
+        for row in self._clips.values():
+            if row["prompt"] is None:
+                row["prompt"] = before.get(row["key"], {}).get("prompt") or (
+                    provider_prompt(provider, row["image_sha256"]) if row["image_sha256"] else None
+                )
+            rows.append(row)
+        rows.sort(key=lambda r: (r["image"], r["take"], r["key"]))
+        body = {"version": 1, "built": time.time(), "clips": rows}
+        temp = self.path.with_name(f".{RECORD}.{os.getpid()}.tmp")
+        try:
+            temp.write_text(json.dumps(body, indent=1, ensure_ascii=False), encoding="utf-8")
+            os.replace(temp, self.path)
+        except OSError:
+            temp.unlink(missing_ok=True)  # the gallery then shows the record before: never a reason to fail
+
+
+def read_record(cache_root: Path) -> list[dict[str, Any]]:
+    """The clips of the last build's record ([] where there is none, or it cannot be read)."""
+    try:
+        body = json.loads(record_path(cache_root).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    clips = body.get("clips") if isinstance(body, dict) else None
+    return [c for c in clips if isinstance(c, dict) and "key" in c and "image" in c] if isinstance(clips, list) else []
+
+
+def rows(clips: list[dict[str, Any]], review: Review) -> list[dict[str, Any]]:
+    """The record's clips as the gallery and `--list` show them: with their state, pending first, newest first."""
+    shown = []
+    for clip in clips:
+        state = review.state(clip["key"])
+        retaken = review.retakes.get(clip["image"], 0) > int(clip["take"]) - int(clip.get("page_take", 1))
+        pages = list(clip.get("pages") or [])
+        shown.append(
+            {
+                "key": clip["key"],
+                "page": pages[0] if pages else None,
+                "image": clip["image"],
+                "state": state,
+                "prompt": clip.get("prompt"),
+                "model": clip.get("model"),
+                "cost": float(clip.get("cost") or 0.0),
+                "pages": pages,
+                "take": int(clip["take"]),
+                "page_take": int(clip.get("page_take", 1)),
+                "retake_asked": retaken,
+                "new": bool(clip.get("new")),
+                "created": clip.get("created", 0),
+                "animation": clip.get("animation"),
+            }
+        )
+    shown.sort(key=lambda r: (r["state"] != PENDING, -float(r["created"] or 0), r["image"], r["take"]))
+    return shown
+
+
+def find(rows_: list[dict[str, Any]], wanted: str) -> list[dict[str, Any]]:
+    """The rows `wanted` names: a clip's key, a unique start of one (at least 4 characters), or an image path."""
+    exact = [r for r in rows_ if r["key"] == wanted]
+    if exact:
+        return exact
+    by_image = [r for r in rows_ if r["image"] == wanted]
+    if by_image:
+        return by_image
+    if len(wanted) >= 4:
+        started = [r for r in rows_ if r["key"].startswith(wanted)]
+        if len(started) > 1:
+            raise ReviewError(f"{wanted!r} starts {len(started)} keys; give more of it")
+        if started:
+            return started
+    raise ReviewError(f"no animation {wanted!r} in the last build (see --list)")
