@@ -78,6 +78,27 @@ class ProviderName(c.Type):
         return value
 
 
+class CacheUrl(c.Type):
+    """`s3://bucket/prefix`: the shared second level of the cache; boto3 (the `s3` extra) must be installed."""
+
+    def __init__(self) -> None:
+        super().__init__(str)
+
+    def run_validation(self, value: object) -> str:
+        import importlib.util
+
+        from .remote import INSTALL, parse_url
+
+        value = super().run_validation(value)
+        try:
+            parse_url(value)
+        except ValueError as error:
+            raise base.ValidationError(str(error).capitalize()) from None
+        if importlib.util.find_spec("boto3") is None:
+            raise base.ValidationError(f"An s3:// cache needs boto3, which is not installed: {INSTALL}")
+        return value
+
+
 class AnimateConfig(base.Config):
     enabled = c.Type(bool, default=True)
     provider = ProviderName()
@@ -95,6 +116,7 @@ class AnimateConfig(base.Config):
     serve = c.Choice(("cache", "generate"), default="cache")
     timeout = Number((int, float), default=900, minimum=1)
     cache_dir = c.Type(str, default=".cache/plugin/animate")
+    cache_url = c.Optional(CacheUrl())  # a second level shared by every machine: s3://bucket/prefix (remote.py)
     cost_per_clip = Number((int, float), default=0.49, minimum=0)
     include = c.ListOfItems(c.Type(str), default=[])
     exclude = c.ListOfItems(c.Type(str), default=[])
