@@ -93,7 +93,7 @@ class CacheUrl(c.Type):
         try:
             parse_url(value)
         except ValueError as error:
-            raise base.ValidationError(str(error).capitalize()) from None
+            raise base.ValidationError(str(error)) from None
         if importlib.util.find_spec("boto3") is None:
             raise base.ValidationError(f"An s3:// cache needs boto3, which is not installed: {INSTALL}")
         return value
