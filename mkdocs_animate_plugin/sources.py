@@ -120,7 +120,7 @@ def word_page(path: Path, scratch: Path) -> str:
     try:
         with path.open("rb") as file:
             result = mammoth.convert_to_html(file, convert_image=mammoth.images.img_element(save))
-    except (KeyError, ValueError, zipfile.BadZipFile) as error:  # a zip that is not a Word document inside
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as error:  # a zip with no Word document inside
         raise _unreadable(path, "a Word document", f"{type(error).__name__}: {error}") from None
     body = result.value
     heading = re.search(r"<h1>(.*?)</h1>", body)
