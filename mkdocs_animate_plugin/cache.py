@@ -5,7 +5,8 @@
       clips/[<provider>/]<key>.<ext>   what providers keep (the paid clips, as downloaded)
       index/                    diskcache (sqlite): a small record per animation (`anim/<key>`), the memos of what
                                 the last build found (`memo/<name>`: hints for a fast warm build), and what providers
-                                keep there: texts (`text/<provider>/<key>`) and claims (`journal/<provider>/<key>`)
+                                keep there: texts (`text/<provider>/<key>`), claims (`journal/<provider>/<key>`)
+                                and what paid clips cost (`cost/<provider>/<key>`)
 
 This module alone knows the layout. Providers see only their own corner of it, through `ProviderCache`. The AI/ML
 API's records predate that corner and keep their places (`clips/<key>.mp4`, `prompt/<key>`, `journal/<key>`), so
@@ -70,6 +71,14 @@ def _entry(fields: object) -> Entry | None:
         return None
 
 
+def _json_dict(raw: object) -> dict[str, Any]:
+    try:
+        value = json.loads(raw) if isinstance(raw, (str, bytes)) else None
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _unlink(path: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
@@ -102,6 +111,7 @@ class Stats:
     prompts: int  # the texts providers keep
     journal: int  # claims: paid generations in progress
     index_bytes: int
+    spent: tuple[int, float] = (0, 0.0)  # paid clips whose cost the provider reported, and the US dollars
 
 
 class Memo:
@@ -277,8 +287,19 @@ class Store:
             clips=(len(clips), sum(c.stat().st_size for c in clips)),
             prompts=self.count(f"{TEXTS}/", f"{LEGACY_TEXTS}/"),
             journal=self.count(f"{CLAIMS}/"),
+            spent=self._spent(),
             index_bytes=sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) if index.is_dir() else 0,
         )
+
+    def _spent(self) -> tuple[int, float]:
+        """The cost records of every provider: how many, and their US dollars."""
+        count, usd = 0, 0.0
+        for key in list(self.index.iterkeys()):
+            if key.startswith(f"{COSTS}/"):
+                record = _json_dict(self.index.get(key))
+                if isinstance(record.get("usd"), (int, float)):
+                    count, usd = count + 1, usd + record["usd"]
+        return count, usd
 
     def prune(self, keep: set[str] | None, keep_clips: set[str] | None, older_than: float | None) -> tuple[int, int]:
         """Remove the animations and kept clips not in `keep` / `keep_clips` (None: keep all), or made more than
@@ -318,7 +339,7 @@ class Store:
 
 
 # The index's and the folder's names for what providers keep. The AI/ML API's predate the per-provider corners.
-CLIPS, TEXTS, CLAIMS = "clips", "text", "journal"
+CLIPS, TEXTS, CLAIMS, COSTS = "clips", "text", "journal", "cost"
 LEGACY_TEXTS = "prompt"
 LEGACY_PROVIDERS = frozenset({"aimlapi"})
 
@@ -329,7 +350,8 @@ class ProviderCache:
     - texts: small strings by key (the motion prompts a vision model wrote);
     - blobs: files by key (the paid clips as downloaded), kept by an atomic rename from a temporary file;
     - claims: small JSON records by key, claimed atomically: between builds that share the cache, of two claims of
-      one key only one succeeds (the journal of paid generations, which survives a build killed at any point).
+      one key only one succeeds (the journal of paid generations, which survives a build killed at any point);
+    - costs: what each paid clip cost, as the provider reported it (`{"usd": ..., ...}`), kept with the cache.
     """
 
     def __init__(self, store: Store, provider: str) -> None:
@@ -338,6 +360,7 @@ class ProviderCache:
         self._texts = f"{LEGACY_TEXTS}/" if legacy else f"{TEXTS}/{provider}/"
         self._claims = f"{CLAIMS}/" if legacy else f"{CLAIMS}/{provider}/"
         self.folder = store.root / CLIPS if legacy else store.root / CLIPS / provider
+        self._costs = f"{COSTS}/{provider}/"
 
     # --- texts
 
@@ -395,3 +418,17 @@ class ProviderCache:
 
     def release(self, key: str) -> None:
         self._index.delete(self._claims + key)
+
+    # --- costs
+
+    def set_cost(self, key: str, record: dict[str, Any]) -> None:
+        """Record what the clip `key` cost (`usd`, and whatever else the provider says); a clip paid for again
+        (its link expired before it was fetched) adds to what it cost."""
+        before = self.cost(key)
+        if before and isinstance(before.get("usd"), (int, float)) and before.get("generation") != record.get("generation"):
+            record = {**record, "usd": before["usd"] + record["usd"]}
+        self._index.set(self._costs + key, json.dumps(record))
+
+    def cost(self, key: str) -> dict[str, Any] | None:
+        raw = self._index.get(self._costs + key)
+        return None if raw is None else _json_dict(raw)

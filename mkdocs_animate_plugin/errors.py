@@ -6,6 +6,7 @@
       MediaError                 ffmpeg failed, or an output did not probe as what it should be
       ProviderError              a provider call failed (message is safe to log: it never holds a key)
         ProviderAuthError        401/403: no further call is made for the rest of the build
+      NotSuited                  the provider judged that motion does not suit the picture: left still, no warning
       CacheError                 the cache folder cannot be read or written
 
 The plugin turns these into warnings naming the page and the image; anything else is a bug and propagates.
@@ -34,6 +35,13 @@ class ProviderError(AnimateError):
 
 class ProviderAuthError(ProviderError):
     pass
+
+
+class NotSuited(AnimateError):
+    """The provider's vision model judged the picture unsuited to motion (a chart, a screenshot): it stays still,
+    counted under `reason`, with no warning and nothing paid."""
+
+    reason = "not suited"
 
 
 class CacheError(AnimateError):

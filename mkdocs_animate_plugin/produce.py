@@ -7,7 +7,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from .cache import Entry, Store
 from .config import Settings
-from .errors import AnimateError, ImageProblem, ProviderAuthError
+from .errors import AnimateError, ImageProblem, NotSuited, ProviderAuthError
 from .jobs import Job
 from .outputs import OUTPUTS
 from .progress import Progress
@@ -76,6 +76,8 @@ class Producer:
                 clip = await asyncio.wait_for(self.provider.animate(request), self.settings.timeout)
             except ImageProblem as problem:  # the header read well, the pixels did not (a truncated file)
                 return Outcome("skipped", reason=problem.reason, problem=str(problem))
+            except NotSuited as verdict:  # the provider's judgement of the picture: left still, nothing paid
+                return Outcome("skipped", reason=verdict.reason)
             except ProviderAuthError as error:
                 quiet = self._auth_failed is not None
                 self._auth_failed = f"{error}; no further provider call is made in this build"
@@ -83,13 +85,17 @@ class Producer:
             except AnimateError as error:
                 return Outcome("failed", reason=str(error))
             except TimeoutError:  # asyncio's own since Python 3.11, the oldest this package runs on
-                return Outcome("failed", reason=f"no clip after the timeout of {self.settings.timeout:g} s")
+                reason = f"no clip after the timeout of {self.settings.timeout:g} s"
+                if self.provider.paid:  # the journal keeps its id: nothing is paid twice
+                    reason += "; the provider goes on making it, and the next build fetches it without paying again"
+                return Outcome("failed", reason=reason)
+        cost = {"cost": clip.cost, "cost_reported": clip.cost_reported}
         try:
             async with self.scheduler.workers():
                 entry = await asyncio.to_thread(self._encode, key, request, clip)
         except AnimateError as error:
-            return Outcome("failed", reason=str(error))
-        return Outcome("new", entry)
+            return Outcome("failed", reason=str(error), **cost)
+        return Outcome("new", entry, **cost)
 
     def _encode(self, key: str, request: AnimationRequest, clip: Clip) -> Entry:
         """Close the loop where the provider did not, encode, probe and store; a failed file never stays."""

@@ -23,6 +23,8 @@ class Outcome:
     reason: str = ""  # for a failure what went wrong; for a skip the word the summary counts it under
     quiet: bool = False  # a failure already reported once (all calls stopped after a refused key)
     problem: str = ""  # a skip the author should hear about (an image found unreadable while it was made)
+    cost: float | None = None  # US dollars of the clip it paid for in this build (see `providers.base.Clip`)
+    cost_reported: bool = False  # the provider reported it (else it is the provider's estimate)
 
 
 @dataclass
@@ -37,6 +39,23 @@ class Summary:
     cost_per_clip: float = 0.0
     paid: bool = False
     paid_clips: int = 0  # new paid generations started
+    spent: float = 0.0  # US dollars the provider reported for them
+    reported: int = 0  # how many of them it reported on
+    estimate: float = 0.0  # the provider's own estimates for some of the others
+    estimated: int = 0  # how many
+
+    def cost(self) -> str:
+        """What the new paid clips cost: what the provider reported, and an estimate only for those it did not
+        report on (the provider's, else `cost_per_clip`)."""
+        if not self.paid_clips:
+            return "$0.00 spent"
+        rest = max(0, self.paid_clips - self.reported - self.estimated)
+        guess = self.estimate + rest * self.cost_per_clip
+        if self.reported and self.reported >= self.paid_clips:
+            return f"${self.spent:.2f} spent"
+        if not self.reported:
+            return f"estimated ${guess:.2f}"
+        return f"${self.spent:.2f} spent, estimated ${guess:.2f} more"
 
     def line(self) -> str:
         text = (
@@ -48,7 +67,7 @@ class Summary:
             text += f"; {sum(self.skipped.values())} left still ({reasons})"
         text += f"; {self.failed} failed"
         if self.paid:
-            text += f"; {self.paid_clips} new paid clip(s), estimated cost ${self.paid_clips * self.cost_per_clip:.2f}"
+            text += f"; {self.paid_clips} new paid clip(s), {self.cost()}"
         return text
 
 
@@ -60,6 +79,7 @@ class Report:
         self._pages: dict[str, list[str]] = {}  # key -> pages that show it
         self._sources: dict[str, str] = {}  # key -> the image as a page names it
         self._warned: set[str] = set()
+        self._costed: set[str] = set()
 
     def note(self, key: str, page: str, src: str) -> None:
         self._pages.setdefault(key, []).append(page)
@@ -73,6 +93,14 @@ class Report:
 
     def settled(self, key: str, outcome: Outcome, page: str) -> None:
         """Count an image whose work is done: shown, left still, or failed (warned about once per animation)."""
+        if outcome.cost is not None and key not in self._costed:  # once per animation, however many pages show it
+            self._costed.add(key)
+            if outcome.cost_reported:
+                self.summary.spent += outcome.cost
+                self.summary.reported += 1
+            else:
+                self.summary.estimate += outcome.cost
+                self.summary.estimated += 1
         if outcome.entry is not None:
             self.summary.animated += 1
             (self.summary.new if outcome.status == "new" else self.summary.cached).add(key)

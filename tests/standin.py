@@ -1,12 +1,20 @@
 """A stand-in for the AI/ML API, written from shared/PROVIDER-API.md, served over real HTTP on 127.0.0.1.
 
-It answers chat completions, creates image-to-video generations whose clips are real H.264 made from the
-submitted image, and serves the clips as a CDN would (no key). Latency and faults can be injected per endpoint:
+It answers chat completions (a motion prompt and a verdict: does motion suit the picture?), creates image-to-video
+generations whose clips are real H.264 made from the submitted image, and serves the clips as a CDN would (no key).
 
-    standin.fail("create", 429, 500)       the next two creates answer 429 (Retry-After: 0), then 500
+Each model of its catalogue (`CATALOGUE`, written from the catalogue's table, not from the plugin's) accepts its
+own fields: any other field, a duration it does not make or a missing required field is a 400 with the documented
+body ("Body validation error!" and a requestId). A clip comes back to its first frame only when the request asked
+for it (the start image as the end frame, or `loop: true`), else it pans away; it has a sound track when the model
+makes sound and `generate_audio` was not turned off. A finished generation reports `meta.usage.credits_used`.
+
+    standin.fail("create", 429, 500)       the next two creates answer 429 (Retry-After: 0), then 500 (403 too)
     standin.fail("poll", "error")          the next generation that completes reports status "error"
     standin.fail("download", "truncate")   the next clip download is cut in half ("html", "slow", 404 too)
     standin.latency = 3.0                  seconds from submission to "completed"
+    standin.answer = "lines"               the chat answers "YES"/"NO" on a first line ("json": an object; "plain")
+    standin.credits = None                 finished generations report no cost (default: CREDITS per clip)
 """
 
 from __future__ import annotations
@@ -25,6 +33,47 @@ import imageio_ffmpeg
 
 KEY = "sk-test-5ecret-9f8e7d6c5b4a"
 PROMPT = "The picture breathes gently: a soft breeze, slow light, calm."
+UNSUITED = ("chart", "diagram", "screenshot")  # words in the text around an image that make the verdict "no"
+CREDITS = 840_000  # what a clip costs by default: US$0.42
+COMMON = frozenset({"model", "image_url", "prompt", "duration"})
+
+
+def _model(durations, *fields: str, end: str | None = None, loop: bool = False, sound: bool = False,
+           required: tuple[str, ...] = ()) -> dict:  # fmt: skip
+    accepted = COMMON | set(fields) | ({end} if end else set()) | ({"loop"} if loop else set())
+    accepted |= {"generate_audio"} if sound else set()
+    return {"durations": {str(d) for d in durations}, "fields": accepted, "end": end, "loop": loop,
+            "sound": sound, "required": {"model", "image_url", *required}}  # fmt: skip
+
+
+# From PROVIDER-API.md, "The catalogue today" (and the fields of Kling 1.6 Pro above it).
+CATALOGUE = {
+    "kling-video/v1.6/pro/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale", "camera_control",
+                                                  end="tail_image_url"),  # fmt: skip
+    "kling-video/v1.6/standard/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
+    "kling-video/v2.1/standard/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
+    "kling-video/v2.1/pro/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
+    "klingai/v2.5-turbo/pro/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
+    "klingai/video-v2-6-pro-image-to-video": _model((5, 10), "negative_prompt", "cfg_scale", sound=True),
+    "klingai/video-v3-standard-image-to-video": _model(range(3, 16), "negative_prompt", "cfg_scale",
+                                                       end="tail_image_url", sound=True),  # fmt: skip
+    "klingai/video-v3-pro-image-to-video": _model(range(3, 16), "negative_prompt", "cfg_scale",
+                                                  end="tail_image_url", sound=True),  # fmt: skip
+    "klingai/video-o1-image-to-video": _model((5, 10), end="last_image_url"),
+    "bytedance/seedance-1-0-pro": _model((5, 10), "seed", "resolution", "camerafixed", "watermark",
+                                         end="last_image_url"),  # fmt: skip
+    "bytedance/seedance-1-0-pro-fast": _model((5, 10), "seed", "resolution", "camerafixed", "watermark",
+                                              end="last_image_url"),  # fmt: skip
+    "luma/ray-2": _model((5, 9), "aspect_ratio", "resolution", loop=True),
+    "luma/ray-flash-2": _model((5, 9), "aspect_ratio", "resolution", loop=True),
+    "luma/ray-3.2": _model((5,), "aspect_ratio", "resolution", end="last_image_url", loop=True),
+    "google/veo-3.1-first-last-image-to-video": _model((8,), "aspect_ratio", "resolution", end="last_image_url",
+                                                       sound=True, required=("prompt", "last_image_url")),  # fmt: skip
+    "minimax/hailuo-02": _model((6, 10), "resolution", "enhance_prompt", end="last_image_url",
+                                required=("prompt",)),  # fmt: skip
+    # A model the plugin's table does not know, that makes sound unless told (it takes no flag to stop it).
+    "acme/brand-new-image-to-video": _model((1, 5, 10), sound=True),
+}
 
 
 class StandIn:
@@ -34,6 +83,9 @@ class StandIn:
         self.calls: list[dict] = []
         self.faults: dict[str, list] = defaultdict(list)
         self.generations: dict[str, dict] = {}
+        self.refusals: list[str] = []  # why each 400 was given
+        self.answer = "json"
+        self.credits: int | None = CREDITS
         self._lock = threading.Lock()
         self._clip_lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -95,15 +147,24 @@ class StandIn:
 
             def _authorised(self) -> bool:
                 if self.headers.get("Authorization") != f"Bearer {KEY}":
-                    self._send(401, {"error": {"message": "Invalid API key"}})
+                    self._error(401, "Invalid API key")
                     return False
                 return True
+
+            def _error(self, status: int, message: str, headers=None) -> None:
+                """The documented error body: {message, path, requestId, statusCode, timestamp}."""
+                with standin._lock:
+                    request_id = f"req-{len(standin.calls):05d}"
+                body = {"message": message, "path": urlsplit(self.path).path, "requestId": request_id,
+                        "statusCode": status, "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}  # fmt: skip
+                self._send(status, body, headers=headers)
 
             def _injected(self, endpoint: str) -> bool:
                 fault = standin._fault(endpoint)
                 if isinstance(fault, int):
                     headers = {"Retry-After": "0"} if fault == 429 else {}
-                    self._send(fault, {"error": {"message": f"injected {fault}"}}, headers=headers)
+                    message = {400: "Body validation error!", 403: "Insufficient credits"}.get(fault, f"injected {fault}")
+                    self._error(fault, message, headers=headers)
                     return True
                 if fault is not None:
                     standin.faults[endpoint].insert(0, fault)  # not for this step: keep it
@@ -124,12 +185,14 @@ class StandIn:
                         "id": "chatcmpl-1", "object": "chat.completion", "created": int(time.time()),
                         "model": body.get("model"),
                         "choices": [{"index": 0, "finish_reason": "stop",
-                                     "message": {"role": "assistant", "content": PROMPT}}],
+                                     "message": {"role": "assistant", "content": standin._chat(body)}}],
                         "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
                     })  # fmt: skip
-                image = body.get("image_url", "")
-                if not image.startswith("data:image/") or str(body.get("duration")) not in ("5", "10"):
-                    return self._send(400, {"error": {"message": "image_url and duration 5 or 10 are required"}})
+                problem = standin._invalid(body)
+                if problem:
+                    with standin._lock:
+                        standin.refusals.append(problem)
+                    return self._error(400, "Body validation error!")
                 with standin._lock:
                     generation = f"gen-{len(standin.generations) + 1:04d}"
                     standin.generations[generation] = {"body": body, "created": time.time()}
@@ -166,7 +229,8 @@ class StandIn:
                     return self._send(200, {"id": generation, "status": "error", "video": None,
                                             "error": {"name": "GenerationError", "message": "injected failure"}})  # fmt: skip
                 url = f"{standin.base_url}/files/{generation}.mp4"
-                return self._send(200, {"id": generation, "status": "completed", "error": None,
+                meta = {"usage": {"credits_used": standin.credits}} if standin.credits is not None else None
+                return self._send(200, {"id": generation, "status": "completed", "error": None, "meta": meta,
                                         "video": {"url": url, "content_type": "video/mp4"}})  # fmt: skip
 
             def _file(self, name: str) -> None:
@@ -190,16 +254,59 @@ class StandIn:
 
         return Handler
 
+    # --- what the API does -------------------------------------------------------------------------------
+
+    def _chat(self, body: dict) -> str:
+        """The vision model's answer: motion suits the picture unless the text around it names an instrument."""
+        text = " ".join(
+            part.get("text", "") for message in body.get("messages", []) if isinstance(message.get("content"), list)
+            for part in message["content"] if part.get("type") == "text"
+        ).lower()  # fmt: skip
+        suited = not any(word in text for word in UNSUITED)
+        reason = "a photograph" if suited else "a chart with axes and labels"
+        if self.answer == "lines":
+            return f"YES\n{PROMPT}" if suited else f"NO: {reason}"
+        if self.answer == "plain":
+            return PROMPT
+        answer = {"suits_motion": suited, "reason": reason, "prompt": PROMPT if suited else ""}
+        return "```json\n" + json.dumps(answer) + "\n```"
+
+    def _invalid(self, body: dict) -> str | None:
+        """Why the model refuses this body, if it does (a field it does not know, a duration it does not make)."""
+        model = CATALOGUE.get(body.get("model"))
+        if model is None:
+            return f"no such model: {body.get('model')}"
+        unknown = set(body) - model["fields"]
+        if unknown:
+            return f"{body['model']} does not accept {sorted(unknown)}"
+        missing = model["required"] - set(body)
+        if missing:
+            return f"{body['model']} requires {sorted(missing)}"
+        if str(body.get("duration", "5")) not in model["durations"]:
+            return f"{body['model']} makes no clip of {body.get('duration')!r} seconds"
+        if not str(body.get("image_url", "")).startswith("data:image/"):
+            return "image_url is not an image"
+        if len(str(body.get("prompt", ""))) > 2000:
+            return "prompt is over 2000 characters"
+        return None
+
     def _make_clip(self, generation: str, body: dict) -> None:
-        """A real H.264 clip of the submitted image, as Kling's are larger than the page needs: a slow pan across it,
-    720 px wide, 24 fps, as long as asked."""
+        """A real H.264 clip of the submitted image, 720 px wide, 24 fps, as long as asked (larger than the page
+        needs, as real clips are). It pans out and back to where it began when asked to loop (the start image as
+        its end frame, or `loop: true`), else it pans away; it has a sound track when the model makes sound."""
         header, _, data = body["image_url"].partition(",")
         still = self.folder / f"{generation}.jpg"
         still.write_bytes(base64.b64decode(data))
         seconds = int(body.get("duration", 5))
+        model = CATALOGUE[body["model"]]
+        loops = body.get("loop") is True or (model["end"] and body.get(model["end"]) == body["image_url"])
+        pan = f"16*(1-cos(2*PI*t/{seconds}))" if loops else f"32*t/{seconds}"
+        sound = model["sound"] and body.get("generate_audio") is not False
+        audio = ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"] if sound else []
         subprocess.run(
-            [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-loop", "1", "-i", str(still), "-t", str(seconds),
-             "-r", "24", "-vf", f"scale=752:-2,crop=720:ih-16:32*t/{seconds}:8,format=yuv420p",
-             "-c:v", "libx264", "-preset", "ultrafast", "-an", str(self.folder / f"{generation}.mp4")],
+            [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-loop", "1", "-i", str(still), *audio,
+             "-t", str(seconds), "-r", "24", "-vf", f"scale=752:-2,crop=720:ih-16:'{pan}':8,format=yuv420p",
+             "-c:v", "libx264", "-preset", "ultrafast", *(["-c:a", "aac", "-shortest"] if sound else ["-an"]),
+             str(self.folder / f"{generation}.mp4")],
             check=True,
         )  # fmt: skip

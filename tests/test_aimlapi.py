@@ -30,25 +30,28 @@ def test_request_shapes_auth_and_a_clip(paid_site, standin):
     assert animated(built) == ["A sleepy cat"]
     (chat,) = [c for c in standin.calls if c["endpoint"] == "chat"]
     assert chat["headers"]["authorization"] == f"Bearer {KEY}"
-    assert chat["body"]["model"] == "gpt-4o" and chat["body"]["max_tokens"] == 200
+    assert chat["body"]["model"] == "gpt-4o" and chat["body"]["max_tokens"] == 300
     system, user = chat["body"]["messages"]
     assert system["role"] == "system" and "child" in system["content"]
+    assert "no distortion" in system["content"] and "suits_motion" in system["content"], "the verdict, same call"
     text, image = user["content"]
     assert "A sleepy cat" in text["text"] and "They purr when happy." in text["text"]
     assert image["image_url"]["url"].startswith("data:image/jpeg;base64,")
     (create,) = [c for c in standin.calls if c["endpoint"] == "create"]
     body = create["body"]
-    assert body["model"] == "kling-video/v1.6/pro/image-to-video"
-    assert body["prompt"] == PROMPT and body["duration"] == "5"
+    assert body["model"] == "klingai/video-v3-standard-image-to-video", "the default: a current Kling with an end frame"
+    assert body["prompt"] == PROMPT and body["duration"] == 5
     assert body["image_url"].startswith("data:image/jpeg;base64,")
     assert body["tail_image_url"] == body["image_url"], "loop: auto uses the model's end frame"
+    assert body["generate_audio"] is False and "child" not in body["negative_prompt"]
+    assert "distorted face" in body["negative_prompt"]
     assert create["headers"]["authorization"] == f"Bearer {KEY}"
     (download,) = [c for c in standin.calls if c["endpoint"] == "download"]
     assert "authorization" not in download["headers"], "the CDN link is fetched without the key"
     src = lxml.html.fromstring(built.html("index.html")).xpath("//img[@data-animate-type='video/mp4']")[0].get("data-animate-src")
     info = media.probe(built.site / src)
     assert (info.codec, info.width, info.height, info.has_audio) == ("h264", 160, 120, False)
-    assert "1 new paid clip(s), estimated cost $0.49" in built.summary
+    assert "1 new paid clip(s), $0.42 spent" in built.summary, "credits_used: 840,000 credits = $0.42"
 
 
 def test_prompt_attribute_skips_the_vision_call(paid_site, standin):
@@ -94,7 +97,7 @@ def test_warm_rebuild_makes_no_call(paid_site, standin):
     built = paid_site.build()
     assert animated(built) == ["cat"]
     assert len(standin.calls) == calls
-    assert "(0 new, 1 from cache)" in built.summary and "0 new paid clip(s)" in built.summary
+    assert "(0 new, 1 from cache)" in built.summary and "0 new paid clip(s), $0.00 spent" in built.summary
 
 
 def test_changing_the_output_reuses_the_paid_clip(paid_site, standin):
@@ -251,7 +254,7 @@ def test_without_a_key_the_build_uses_the_cache_and_warns(paid_site, standin, mo
 
 
 def test_a_duration_the_model_cannot_make_is_a_configuration_error(paid_site):
-    paid_site.configure(duration=7)
+    paid_site.configure(duration=7, video_model="kling-video/v1.6/pro/image-to-video")
     paid_site.page("index.md", "# Home\n")
     result = paid_site.run("build", env={**os.environ, "AIMLAPI_API_KEY": KEY})
     assert result.returncode == 1

@@ -64,6 +64,8 @@ def stats(config_file: Path, cache_dir: Path | None) -> None:
         click.echo(f"  {output.name:6} {n:5}  {_size(size)}")
     click.echo(f"clips kept (paid, as downloaded): {stats.clips[0]}, {_size(stats.clips[1])}")
     click.echo(f"prompts: {stats.prompts}; generations in progress: {stats.journal}")
+    clips, usd = stats.spent
+    click.echo(f"spent: ${usd:.2f} on {clips} paid clip(s), as the provider reported it")
     click.echo(f"index: {_size(stats.index_bytes)}")
 
 

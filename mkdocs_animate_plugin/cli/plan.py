@@ -39,7 +39,14 @@ def plan(config_file: Path, verbose: bool, **options) -> None:
         f"; {still} left still"
     )
     if planner.provider.paid:
-        line += f"; {len(paid)} paid generation(s), estimated ${len(paid) * settings.cost_per_clip:.2f}"
+        per_clip = planner.provider.estimate()
+        per_clip = settings.cost_per_clip if per_clip is None else per_clip
+        line += f"; {len(paid)} paid generation(s), estimated ${len(paid) * per_clip:.2f}"
+        # What the clips this site already shows cost, as the provider reported it.
+        costs = [planner.provider.cache.cost(clip) for clip in {r.clip for r in rows if r.state == "cached" and r.clip}]
+        spent = [c["usd"] for c in costs if c and isinstance(c.get("usd"), (int, float))]
+        if spent:
+            line += f"; ${sum(spent):.2f} spent on {len(spent)} clip(s) already made"
         if len(paid) > settings.max_new:
             builds = -(-len(paid) // max(1, settings.max_new))
             line += f" (max_new {settings.max_new} a build: {builds} builds)"

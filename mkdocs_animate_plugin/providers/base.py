@@ -55,6 +55,8 @@ class AnimationRequest:
     output: str
     take: int = 1
     prompt: str | None = None  # data-animate-prompt: no vision model call
+    # data-animate: the image is animated whatever a provider's judgement of it (see `errors.NotSuited`).
+    opted_in: bool = False
     context: str = field(default="", compare=False)  # alt, caption, nearby text: a hint for the vision model
 
 
@@ -68,6 +70,10 @@ class Clip:
     path: Path | None = None
     # True when the motion already loops (a periodic camera path, or the model's end frame): nothing to close.
     loop_closed: bool = False
+    # US dollars a clip paid for in this build cost, on the first clip made from it only; `cost_reported`: the
+    # provider said so (else it is the provider's estimate).
+    cost: float | None = None
+    cost_reported: bool = False
 
 
 class Provider(ABC):
@@ -97,6 +103,11 @@ class Provider(ABC):
     def paid_key(self, request: AnimationRequest) -> str | None:
         """For a paid provider: the key under which `request` is paid (the same request, the same key: it is
         paid once). Free providers: None."""
+        return None
+
+    def estimate(self) -> float | None:
+        """US dollars a new paid clip is expected to cost, where the provider knows better than the
+        `cost_per_clip` option (None: it does not)."""
         return None
 
     def needs_payment(self, request: AnimationRequest) -> str | None:
