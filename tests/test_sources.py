@@ -225,3 +225,28 @@ def test_missing_extra_is_named(tmp_path):
     assert (
         "pip install 'mkdocs-animate-plugin[documents]'" in result.stderr and "Traceback" not in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("html", "found", "how"),
+    [
+        ("<body><header><img src=h></header><main><img src=m></main><img src=b></body>", ["m"], "landmark"),
+        ("<body><div role=main><img src=r></div><article><img src=a></article></body>", ["a"], "landmark"),
+        ("<body><article><img src=a><article><img src=c></article></article></body>", ["a", "c"], "landmark"),
+        (
+            (
+                "<body><div id=wrap><nav><img src=n></nav><div id=body-inner><img src=c></div></div>"
+                "<div role=contentinfo><img src=f></div><img src=t></body>"
+            ),
+            ["c", "t"],
+            "body",
+        ),
+        ("<body><aside><img src=s></aside><footer><img src=f></footer></body>", [], "none"),
+    ],
+)
+def test_content_areas(html, found, how):
+    from mkdocs_animate_plugin.discover import content_areas, find_images
+
+    areas = content_areas()
+    assert [c.src for c in find_images(f"<html>{html}</html>", areas)] == found
+    assert areas.how == how
