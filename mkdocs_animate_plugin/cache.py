@@ -12,6 +12,16 @@ This module alone knows the layout. Providers see only their own corner of it, t
 API's records predate that corner and keep their places (`clips/<key>.mp4`, `prompt/<key>`, `journal/<key>`), so
 a cache written before it is used as it is.
 
+With `cache_url`, an S3-compatible store (`remote.Remote`) is the second level, under the same names: a miss here
+is looked for there, and what a build makes or downloads is uploaded.
+
+    s3://bucket/prefix/
+      animations/<key>.<ext>    the file; its record (size, frames, rate) and the sha256 of its bytes as metadata
+      clips/[<provider>/]<key>.<ext>   the kept paid clips
+      index/<name>              one object per shared record of the index: the providers' texts and claims (the
+                                claim made with `If-None-Match: *`, so one machine pays), and the memos that hold
+                                nothing of one machine (`memo/headers`, `memo/kinds`: by the image's hash)
+
 Keys are hashes of explicit inputs (the image's bytes and the normalised settings), never of paths, dates or
 machine names, so the folder can move to another checkout, runner or user and still be used as it is.
 """
@@ -36,6 +46,7 @@ from .outputs import BY_EXT
 
 if TYPE_CHECKING:
     from .media import MediaInfo
+    from .remote import Remote
 
 KEY_LENGTH = 20
 # The first bytes of each kind of file: a record is only trusted if its file still starts like one.
@@ -79,6 +90,11 @@ def _json_dict(raw: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+# The memos that hold nothing of one machine (no path, stamp or inode: records by the image's hash), shared in the store.
+SHARED_MEMOS = frozenset({"headers", "kinds"})
+INDEX = "index"  # the store's folder of the index's records
+
+
 def _unlink(path: str) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
@@ -120,10 +136,15 @@ class Memo:
     instead of reading files or the index one by one. It is a hint that saves work, never a decision: whatever is
     taken from it is checked against the files, and a memo that is missing or stale only costs time."""
 
-    def __init__(self, index: diskcache.Cache, name: str) -> None:
+    def __init__(self, index: diskcache.Cache, name: str, remote: Remote | None = None) -> None:
         self._index, self._key = index, f"memo/{name}"
+        self._remote = remote  # where a shared memo is found when this cache has none yet, and written back
+        raw = index.get(self._key)
+        if raw is None and remote is not None and f"{INDEX}/{self._key}" in (remote.names(f"{INDEX}/memo/") or ()):
+            body, _ = remote.read(f"{INDEX}/{self._key}")
+            raw = body.decode("utf-8", "replace") if body is not None else None
         try:
-            old = json.loads(index.get(self._key) or "{}")
+            old = json.loads(raw or "{}")
         except (TypeError, ValueError):
             old = {}
         self._old: dict[str, Any] = old if isinstance(old, dict) else {}
@@ -141,17 +162,22 @@ class Memo:
     def save(self) -> None:
         """Keep only what this build used, so the record never grows beyond the site."""
         if self._new and self._new != self._old:
+            body = json.dumps(self._new, separators=(",", ":"))
             try:
-                self._index.set(self._key, json.dumps(self._new, separators=(",", ":")))
+                self._index.set(self._key, body)
             except diskcache.Timeout:
                 pass  # another build holds the index: the next build finds less remembered, and reads more
+            if self._remote is not None:
+                self._remote.write(f"{INDEX}/{self._key}", body.encode())
 
 
 class Store:
     """The cache folder. One instance per build; safe to use from several threads."""
 
-    def __init__(self, root: Path, index: Path | None = None) -> None:
+    def __init__(self, root: Path, index: Path | None = None, remote: Remote | None = None) -> None:
         self.root = root
+        self.remote = remote  # the shared second level (`cache_url`), or None
+        self._shared: dict[str, str] | None = None  # key -> name of the animations in the store, listed once
         self.files = root / "animations"
         self._folder = os.fspath(self.files)
         self._scratch: Path | None = None
@@ -165,25 +191,27 @@ class Store:
         self._recent = self.memo("entries")  # the records of the animations the last build used
 
     @classmethod
-    def snapshot(cls, root: Path) -> Store:
+    def snapshot(cls, root: Path, remote: Remote | None = None) -> Store:
         """A read-only view for dry runs: the index is copied (it is small) so that not a byte of the cache
         changes, not even sqlite's own bookkeeping."""
         scratch = Path(tempfile.mkdtemp(prefix="animate-plan-"))
         if (root / "index").is_dir():
             shutil.copytree(root / "index", scratch / "index")
-        store = cls(root, index=scratch / "index")
+        store = cls(root, index=scratch / "index", remote=remote)
         store._scratch = scratch
         return store
 
     def memo(self, name: str) -> Memo:
         """The memo `name`, written back when the store is closed."""
         if name not in self._memos:
-            self._memos[name] = Memo(self.index, name)
+            self._memos[name] = Memo(self.index, name, self.remote if name in SHARED_MEMOS else None)
         return self._memos[name]
 
     def close(self) -> None:
         for memo in self._memos.values():
             memo.save()
+        if self.remote is not None:
+            self.remote.close()  # the uploads still in flight
         self.index.close()
         if self._scratch is not None:
             shutil.rmtree(self._scratch, ignore_errors=True)
@@ -257,7 +285,53 @@ class Store:
         )
         self.index.set(f"anim/{key}", json.dumps(asdict(entry)))
         self._recent.put(key, {"entry": asdict(entry), "stamp": _stamp(final)})
+        if self.remote is not None:  # shared in the background, with its record; never over a copy already there
+            record = {k: v for k, v in asdict(entry).items() if k not in ("key", "file", "bytes")}
+            self.remote.write(f"{ANIMATIONS}/{final.name}", final, {"entry": json.dumps(record)}, exclusive=True)
         return entry
+
+    # --- the shared second level -----------------------------------------------------------------------------
+
+    def shared(self, key: str) -> bool:
+        """Whether the store has the animation `key` (by its listing, read once per build when first asked)."""
+        return self._shared_name(key) is not None
+
+    def _shared_name(self, key: str) -> str | None:
+        if self.remote is None:
+            return None
+        if self._shared is None:
+            names = self.remote.names(f"{ANIMATIONS}/") or ()
+            self._shared = {name[len(ANIMATIONS) + 1 :].split(".", 1)[0]: name for name in names}
+        return self._shared.get(key)
+
+    def fetch(self, key: str) -> tuple[Entry | None, str | None]:
+        """The animation `key` from the store into this cache, its bytes checked against their sha256 and its file
+        as a local one is; or None, and what was wrong with the copy in the store (which is deleted from it)."""
+        name = self._shared_name(key)
+        if name is None or self.remote is None:
+            return None, None
+        ext = name.rsplit(".", 1)[-1]
+        temp = self.temp_path(key, ext)
+        try:
+            meta, problem = self.remote.download(name, temp)
+            if meta is None:
+                return None, problem
+            fields = _json_dict(meta.get("entry"))
+            entry = _entry({**fields, "key": key, "file": f"{key}.{ext}", "bytes": temp.stat().st_size})
+            if entry is None or ext not in BY_EXT:
+                self.remote.delete(name)
+                return None, f"{name} in the store has no usable record"
+            os.replace(temp, self.path(entry))
+            problem, stamp = self._check(entry)
+            if problem:
+                _unlink(self.path(entry))
+                self.remote.delete(name)
+                return None, f"{name} in the store was damaged: {problem}"
+            self.index.set(f"anim/{key}", json.dumps(asdict(entry)))
+            self._recent.put(key, {"entry": asdict(entry), "stamp": stamp})
+            return entry, None
+        finally:
+            temp.unlink(missing_ok=True)
 
     # --- what the cache holds, and trimming it ---------------------------------------------------------------
 
@@ -339,6 +413,7 @@ class Store:
 
 
 # The index's and the folder's names for what providers keep. The AI/ML API's predate the per-provider corners.
+ANIMATIONS = "animations"
 CLIPS, TEXTS, CLAIMS, COSTS = "clips", "text", "journal", "cost"
 LEGACY_TEXTS = "prompt"
 LEGACY_PROVIDERS = frozenset({"aimlapi"})
@@ -360,27 +435,67 @@ class ProviderCache:
         self._texts = f"{LEGACY_TEXTS}/" if legacy else f"{TEXTS}/{provider}/"
         self._claims = f"{CLAIMS}/" if legacy else f"{CLAIMS}/{provider}/"
         self.folder = store.root / CLIPS if legacy else store.root / CLIPS / provider
+        # The store (`cache_url`): the same names. What this build did there decides what `release` may delete.
+        self._remote = store.remote
+        self._shared_folder = self.folder.relative_to(store.root).as_posix()
+        self._looked: set[str] = set()  # blobs looked for in the store (once a build)
+        self._pulled: set[str] = set()  # blobs downloaded from it
+        self._lost: set[str] = set()  # keys whose claim in the store is another build's
+        self._kept: set[str] = set()  # blobs this build kept
         self._costs = f"{COSTS}/{provider}/"
 
     # --- texts
 
     def get_text(self, key: str) -> str | None:
-        return self._index.get(self._texts + key)
+        value = self._index.get(self._texts + key)
+        if value is None and self._listed(f"{INDEX}/{self._texts}", key):
+            body, _ = self._remote.read(f"{INDEX}/{self._texts}{key}")  # type: ignore[union-attr]
+            if body is not None:
+                value = body.decode("utf-8", "replace")
+                self._index.set(self._texts + key, value)
+        return value
 
     def set_text(self, key: str, value: str) -> None:
         self._index.set(self._texts + key, value)
+        if self._remote is not None:
+            self._remote.write(f"{INDEX}/{self._texts}{key}", value.encode())
 
     def delete_text(self, key: str) -> None:
         self._index.delete(self._texts + key)
+        if self._remote is not None:
+            self._remote.delete(f"{INDEX}/{self._texts}{key}")
+
+    def _listed(self, folder: str, name: str) -> bool:
+        """Whether the store's listing of `folder` (once a build) has `name`."""
+        return self._remote is not None and f"{folder}{name}" in (self._remote.names(folder) or ())
 
     # --- blobs
 
     def blob(self, key: str, ext: str = "mp4") -> Path:
-        """Where the file kept under `key` is (whether or not it is there yet)."""
-        return self.folder / f"{key}.{ext}"
+        """Where the file kept under `key` is (whether or not it is there yet); one the store has and this cache
+        has not is downloaded first."""
+        path = self.folder / f"{key}.{ext}"
+        name = f"{self._shared_folder}/{key}.{ext}"
+        if name not in self._looked and not path.is_file() and self._listed(f"{self._shared_folder}/", f"{key}.{ext}"):
+            self._pull(name, path, key, ext)
+        self._looked.add(name)
+        return path
 
     def is_kept(self, key: str, ext: str = "mp4") -> bool:
-        return self.blob(key, ext).is_file()
+        """Kept here, or in the store (fetched when it is used)."""
+        path = self.folder / f"{key}.{ext}"
+        return path.is_file() or self._listed(f"{self._shared_folder}/", f"{key}.{ext}")
+
+    def _pull(self, name: str, path: Path, key: str, ext: str) -> None:
+        assert self._remote is not None
+        temp = self.blob_temp(key, ext)
+        try:
+            meta, _ = self._remote.download(name, temp)
+            if meta is not None:
+                os.replace(temp, path)
+                self._pulled.add(name)
+        finally:
+            temp.unlink(missing_ok=True)
 
     def blob_temp(self, key: str, ext: str = "mp4") -> Path:
         """Where to write a file before `keep`: the same folder (so the rename is atomic), a name no reader takes."""
@@ -389,22 +504,57 @@ class ProviderCache:
 
     def keep(self, key: str, temp: Path, ext: str = "mp4") -> Path:
         """Move a finished file into place: a reader sees the whole file or none."""
-        final = self.blob(key, ext)
+        final = self.folder / f"{key}.{ext}"
         os.replace(temp, final)
+        self._kept.add(key)
+        if self._remote is not None:
+            self._remote.write(f"{self._shared_folder}/{final.name}", final, exclusive=True)
         return final
 
     def drop(self, key: str, ext: str = "mp4") -> None:
-        self.blob(key, ext).unlink(missing_ok=True)
+        """Forget a kept file found unusable; one that came from the store this build is deleted there too."""
+        name = f"{self._shared_folder}/{key}.{ext}"
+        (self.folder / f"{key}.{ext}").unlink(missing_ok=True)
+        self._looked.add(name)
+        if name in self._pulled and self._remote is not None:
+            self._remote.delete(name)
 
     # --- claims
 
     def claim(self, key: str, record: dict[str, Any]) -> bool:
-        """Claim `key` with `record`, unless it is claimed already: atomic, across processes sharing the cache."""
-        return bool(self._index.add(self._claims + key, json.dumps(record)))
+        """Claim `key` with `record`, unless it is claimed already: atomic, across processes sharing the cache,
+        and with a store, across machines (a conditional write, `If-None-Match: *`: one machine wins). The winner
+        first looks again in the store for the blob: if another machine finished it meanwhile, it is fetched, and
+        the caller finds it kept."""
+        if not self._index.add(self._claims + key, json.dumps(record)):
+            return False
+        if self._remote is None:
+            return True
+        made = self._remote.create(f"{INDEX}/{self._claims}{key}", json.dumps(record).encode())
+        if made is False:  # another machine's: its record (and soon its generation id) is read from the store
+            self._index.delete(self._claims + key)
+            self._lost.add(key)
+            return False
+        self._lost.discard(key)
+        if made:
+            for name in self._remote.names(f"{self._shared_folder}/{key}.", fresh=True) or ():
+                ext = name.rsplit(".", 1)[-1]
+                if name not in self._pulled:
+                    self._pull(name, self.folder / f"{key}.{ext}", key, ext)
+        return True
 
     def claimed(self, key: str) -> dict[str, Any] | None:
-        """The record of the claim on `key`, or None when there is none (one that cannot be read is empty)."""
+        """The record of the claim on `key`, or None when there is none (one that cannot be read is empty). Where
+        another machine holds the claim, its record in the store, read afresh each time: it is waited on for the
+        generation id it will hold, which this build then polls itself."""
         raw = self._index.get(self._claims + key)
+        if raw is None and self._remote is not None:
+            name = f"{INDEX}/{self._claims}{key}"
+            if key in self._lost:
+                body, _ = self._remote.read(name)
+                raw = body.decode("utf-8", "replace") if body is not None else None
+            elif self._listed(f"{INDEX}/{self._claims}", key):
+                raw = "{}"  # being paid for elsewhere (the record is read when it is waited on)
         if raw is None:
             return None
         try:
@@ -414,10 +564,20 @@ class ProviderCache:
         return record if isinstance(record, dict) else {}
 
     def update_claim(self, key: str, record: dict[str, Any]) -> None:
+        """Write the claim's record (the generation id, before any wait): here, and in the store at once, where
+        another machine that lost the claim waits for it."""
         self._index.set(self._claims + key, json.dumps(record))
+        if self._remote is not None:
+            self._remote.write(f"{INDEX}/{self._claims}{key}", json.dumps(record).encode(), wait=True)
 
     def release(self, key: str) -> None:
+        """End the claim: here, and in the store, unless it is another machine's whose clip this build fetched
+        itself (that machine ends it; a claim left by a machine that died ends by a lifecycle rule, or by the
+        provider's own rules for old and abandoned claims, which release it to take it over)."""
         self._index.delete(self._claims + key)
+        if self._remote is not None and not (key in self._lost and key in self._kept):
+            self._remote.delete(f"{INDEX}/{self._claims}{key}")
+        self._lost.discard(key)
 
     # --- costs
 

@@ -151,9 +151,12 @@ class Remote:
 
     # --- reading -------------------------------------------------------------------------------------------
 
-    def names(self, folder: str) -> set[str] | None:
+    def names(self, folder: str, *, fresh: bool = False) -> set[str] | None:
         """The names (relative to the prefix) of the objects under `folder`: one listing per build, taken when
-        first asked; None when the store cannot be read. Names this build writes or deletes are kept up to date."""
+        first asked (`fresh`: a new one, not kept); None when the store cannot be read. Names this build writes or
+        deletes are kept up to date."""
+        if fresh:
+            return self._list(folder)
         with self._lock:
             if folder in self._listings:
                 return self._listings[folder]
