@@ -282,9 +282,14 @@ def provider_prompt(provider: Any, image_sha256: str) -> str | None:
     if key_of is None:
         return None
     try:
-        return provider.cache.get_text(key_of(SimpleNamespace(image_sha256=image_sha256)))
+        text = provider.cache.get_text(key_of(SimpleNamespace(image_sha256=image_sha256)))
     except Exception:  # a third party's provider that happens to have such a name: no prompt to show
         return None
+    try:  # kept as a record with the vision model's judgement, or (by older versions) as the prompt alone
+        kept = json.loads(text) if text else None
+    except ValueError:
+        kept = None
+    return str(kept["prompt"]) if isinstance(kept, dict) and "prompt" in kept else text
 
 
 class Recorder:
