@@ -106,7 +106,9 @@ def _handler(gallery: Gallery) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:
             pass  # the command's terminal shows its URL, not every request
 
-        def _send(self, status: int, body: bytes | dict | list, kind: str = "application/json", headers=None) -> None:
+        def _send(
+            self, status: int, body: bytes | dict | list, kind: str = "application/json", headers=None
+        ) -> None:
             data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
             self.send_response(status)
             self.send_header("Content-Type", kind)
@@ -145,7 +147,9 @@ def _handler(gallery: Gallery) -> type[BaseHTTPRequestHandler]:
                 return self._send(204, b"", "image/x-icon")
             if path == "/api/clips":
                 listed, review = gallery.clips()
-                return self._send(200, {"clips": listed, "problems": review.problems, "file": str(gallery.review_file)})
+                return self._send(
+                    200, {"clips": listed, "problems": review.problems, "file": str(gallery.review_file)}
+                )
             parts = path.split("/")
             if len(parts) == 4 and parts[1] == "media" and parts[2] in ("still", "animation"):
                 file = gallery.file_of(parts[2], parts[3])

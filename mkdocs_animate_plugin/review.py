@@ -56,7 +56,11 @@ def image_name(path: str | os.PathLike[str], root: Path) -> str:
     """How the review file names an image: its path relative to the folder of mkdocs.yml, with `/`."""
     absolute = os.path.normpath(os.path.abspath(path))
     try:
-        return Path(os.path.relpath(absolute, root)).as_posix() if _inside(absolute, root) else Path(absolute).as_posix()
+        return (
+            Path(os.path.relpath(absolute, root)).as_posix()
+            if _inside(absolute, root)
+            else Path(absolute).as_posix()
+        )
     except ValueError:  # another drive on Windows
         return Path(absolute).as_posix()
 
@@ -116,7 +120,9 @@ class Review:
             return review
         if not isinstance(root, yaml.MappingNode):
             review.broken = True
-            review._problem(root, "expected images as keys (docs/img/cat.png: ...); every animation counts as pending")
+            review._problem(
+                root, "expected images as keys (docs/img/cat.png: ...); every animation counts as pending"
+            )
             return review
         for key_node, value in root.value:
             review._read_image(key_node, value)
@@ -131,45 +137,62 @@ class Review:
             return
         image = key_node.value
         if not isinstance(value, yaml.MappingNode):
-            self._problem(value, f"{image}: expected 'retakes' and 'clips' under the image; it counts as pending")
+            self._problem(
+                value, f"{image}: expected 'retakes' and 'clips' under the image; it counts as pending"
+            )
             return
         for name_node, item in value.value:
             name = name_node.value if isinstance(name_node, yaml.ScalarNode) else None
             if name == "retakes":
                 number = _whole(item)
                 if number is None or number < 0:
-                    self._problem(item, f"{image}: retakes must be a whole number of at least 0; it is ignored")
+                    self._problem(
+                        item, f"{image}: retakes must be a whole number of at least 0; it is ignored"
+                    )
                 else:
                     self.retakes[image] = number
             elif name == "clips":
                 if not isinstance(item, yaml.SequenceNode):
-                    self._problem(item, f"{image}: clips must be a list of {{take, clip, state}}; they count as pending")
+                    self._problem(
+                        item, f"{image}: clips must be a list of {{take, clip, state}}; they count as pending"
+                    )
                     continue
                 for entry in item.value:
                     self._read_clip(image, entry)
             else:
-                self._problem(name_node, f"{image}: unknown field {name!r} (expected retakes or clips); it is ignored")
+                self._problem(
+                    name_node, f"{image}: unknown field {name!r} (expected retakes or clips); it is ignored"
+                )
 
     def _read_clip(self, image: str, node: yaml.Node) -> None:
         pending = "this entry counts as pending"
         if not isinstance(node, yaml.MappingNode):
-            self._problem(node, f"{image}: expected {{take: N, clip: ID, state: approved|rejected}}; {pending}")
+            self._problem(
+                node, f"{image}: expected {{take: N, clip: ID, state: approved|rejected}}; {pending}"
+            )
             return
         fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
         unknown = sorted(set(fields) - {"take", "clip", "state"})
         if unknown:
-            self._problem(node, f"{image}: unknown field {unknown[0]!r} (expected take, clip, state); {pending}")
+            self._problem(
+                node, f"{image}: unknown field {unknown[0]!r} (expected take, clip, state); {pending}"
+            )
             return
         take = _whole(fields["take"]) if "take" in fields else None
         clip = fields["clip"].value if isinstance(fields.get("clip"), yaml.ScalarNode) else None
         state = fields["state"].value if isinstance(fields.get("state"), yaml.ScalarNode) else None
         if take is None or take < 1:
-            self._problem(fields.get("take", node), f"{image}: take must be a whole number of at least 1; {pending}")
+            self._problem(
+                fields.get("take", node), f"{image}: take must be a whole number of at least 1; {pending}"
+            )
         elif clip is None or not _CLIP_ID.match(str(clip)):
-            self._problem(fields.get("clip", node), f"{image}: clip must be the clip's id as listed; {pending}")
+            self._problem(
+                fields.get("clip", node), f"{image}: clip must be the clip's id as listed; {pending}"
+            )
         elif state not in (*STATES, PENDING):
             self._problem(
-                fields.get("state", node), f"{image}: state must be approved or rejected, not {state!r}; {pending}"
+                fields.get("state", node),
+                f"{image}: state must be approved or rejected, not {state!r}; {pending}",
             )
         elif state != PENDING:
             self.decisions[clip] = Decision(image, take, clip, state)
@@ -215,16 +238,22 @@ class Review:
 
     def render(self) -> str:
         """The file's text: images in order, then each image's clips by take; one line a decision."""
-        images = sorted({d.image for d in self.decisions.values()} | {i for i, n in self.retakes.items() if n})
+        images = sorted(
+            {d.image for d in self.decisions.values()} | {i for i, n in self.retakes.items() if n}
+        )
         lines = [HEADER.rstrip("\n")]
         for image in images:
             lines.append(f"{_scalar(image)}:")
             if self.retakes.get(image):
                 lines.append(f"  retakes: {self.retakes[image]}")
-            clips = sorted((d for d in self.decisions.values() if d.image == image), key=lambda d: (d.take, d.clip))
+            clips = sorted(
+                (d for d in self.decisions.values() if d.image == image), key=lambda d: (d.take, d.clip)
+            )
             if clips:
                 lines.append("  clips:")
-                lines.extend(f"  - {{take: {d.take}, clip: {_scalar(d.clip)}, state: {d.state}}}" for d in clips)
+                lines.extend(
+                    f"  - {{take: {d.take}, clip: {_scalar(d.clip)}, state: {d.state}}}" for d in clips
+                )
         return "\n".join(lines) + "\n"
 
     def save(self) -> None:
@@ -281,9 +310,10 @@ def provider_prompt(provider: Any, image_sha256: str) -> str | None:
     key_of = getattr(provider, "_prompt_key", None)
     if key_of is None:
         return None
+    # A third party's provider that happens to have such a method: no prompt to show.
     try:
         text = provider.cache.get_text(key_of(SimpleNamespace(image_sha256=image_sha256)))
-    except Exception:  # a third party's provider that happens to have such a name: no prompt to show
+    except (AttributeError, TypeError, ValueError, OSError):
         return None
     try:  # kept as a record with the vision model's judgement, or (by older versions) as the prompt alone
         kept = json.loads(text) if text else None
@@ -309,7 +339,9 @@ class Recorder:
         """The last build's record of the clip an animation shows (for a page replayed without its jobs)."""
         return self._by_animation.get(animation)
 
-    def shown(self, clip: dict[str, Any], animation: str, file: str, created: float, page: str, new: bool) -> None:
+    def shown(
+        self, clip: dict[str, Any], animation: str, file: str, created: float, page: str, new: bool
+    ) -> None:
         """`clip`: key, image, image_sha256, take, page_take, prompt (the attribute); the animation of it that
         `page` shows (or would show, where it is held back for review)."""
         row = self._clips.get(clip["key"])
@@ -364,7 +396,11 @@ def read_record(cache_root: Path) -> list[dict[str, Any]]:
     except (OSError, ValueError):
         return []
     clips = body.get("clips") if isinstance(body, dict) else None
-    return [c for c in clips if isinstance(c, dict) and "key" in c and "image" in c] if isinstance(clips, list) else []
+    return (
+        [c for c in clips if isinstance(c, dict) and "key" in c and "image" in c]
+        if isinstance(clips, list)
+        else []
+    )
 
 
 def rows(clips: list[dict[str, Any]], review: Review) -> list[dict[str, Any]]:

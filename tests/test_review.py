@@ -24,7 +24,7 @@ def review(site, *args: str, env: dict | None = None) -> subprocess.CompletedPro
     """`mkdocs-animate review -f mkdocs.yml ARGS` as a separate process, as an editor or a script runs it."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs_animate_plugin.cli", "review", "-f", str(site.root / "mkdocs.yml"), *args],
-        capture_output=True, text=True, env=env, timeout=600,
+        check=False, capture_output=True, text=True, env=env, timeout=600,
     )  # fmt: skip
 
 
@@ -102,7 +102,9 @@ def test_scripted_review_through_real_builds(two):
         "docs/img/dog.png": "rejected",
     }
     table = review(site, "--list")
-    assert table.returncode == 0 and "1 pending" not in table.stdout and "1 approved, 1 rejected" in table.stdout
+    assert (
+        table.returncode == 0 and "1 pending" not in table.stdout and "1 approved, 1 rejected" in table.stdout
+    )
     # An unknown key is an error that says where to look.
     done = review(site, "--approve", "0123456789")
     assert done.returncode != 0 and "no animation '0123456789' in the last build" in done.stderr
@@ -249,8 +251,14 @@ def test_the_gallery_refuses_writes_from_other_origins(two):
         url, origin = gallery.url, gallery.origin
         body = json.dumps({"key": key, "action": "approve"}).encode()
         json_type = {"Content-Type": "application/json"}
-        assert _request(url, "POST", "/api/decide", body, {**json_type, "Origin": "http://evil.example"})[0] == 403
-        assert _request(url, "POST", "/api/decide", body, {**json_type, "Sec-Fetch-Site": "cross-site"})[0] == 403
+        assert (
+            _request(url, "POST", "/api/decide", body, {**json_type, "Origin": "http://evil.example"})[0]
+            == 403
+        )
+        assert (
+            _request(url, "POST", "/api/decide", body, {**json_type, "Sec-Fetch-Site": "cross-site"})[0]
+            == 403
+        )
         form = {"Content-Type": "text/plain", "Origin": origin}
         assert _request(url, "POST", "/api/decide", body, form)[0] == 415
         rebound = {**json_type, "Origin": origin, "Host": "evil.example"}
@@ -268,6 +276,29 @@ def test_the_gallery_refuses_writes_from_other_origins(two):
         gallery.close()
 
 
+def test_the_command_serves_the_gallery_and_prints_its_url(two):
+    site = two
+    site.build()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs_animate_plugin.cli", "review", "-f", str(site.root / "mkdocs.yml"), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        line = server.stdout.readline()
+        assert line.startswith("Reviewing 2 animation(s) of ") and "http://127.0.0.1:" in line
+        url = "http://" + line.split("http://", 1)[1].split()[0]
+        status, body = _request(url, "GET", "/api/clips")
+        assert status == 200 and {clip["image"] for clip in json.loads(body)["clips"]} == {
+            "docs/img/cat.png",
+            "docs/img/dog.png",
+        }
+        status, page = _request(url, "GET", "/")
+        assert status == 200 and b"Review animations" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 # --- the gallery in a real browser ------------------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -276,7 +307,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def _browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
-            raise RuntimeError("CI=true: the browser tests must run, but Chromium is missing (apt-get install chromium)")
+            raise RuntimeError(
+                "CI=true: the browser tests must run, but Chromium is missing (apt-get install chromium)"
+            )
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     return pytest.importorskip("playwright.sync_api", reason="the test extra's playwright is not installed")
 
@@ -302,7 +335,9 @@ def test_the_gallery_in_a_browser(site):
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on(
+                "console", lambda message: errors.append(message.text) if message.type == "error" else None
+            )
             page.goto(gallery.url)
             cards = page.locator("article.clip")
             cards.first.wait_for()
@@ -314,7 +349,10 @@ def test_the_gallery_in_a_browser(site):
             )
             card = page.locator(f"article.clip[data-key='{cat}']")
             assert card.locator(".pages").inner_text() == "index.md, more.md"
-            assert card.locator(".prompt").inner_text() == "—" and card.locator(".model").inner_text() == "local (auto)"
+            assert (
+                card.locator(".prompt").inner_text() == "—"
+                and card.locator(".model").inner_text() == "local (auto)"
+            )
             assert card.locator(".cost").inner_text() == "free"
 
             # Click Approve on the cat: the file has it at once.

@@ -103,7 +103,9 @@ def _table(listed: list[dict]) -> None:
     if not listed:
         click.echo("no animation in the last build")
         return
-    click.echo(f"{'KEY':20}  {'STATE':8}  {'TAKE':>4}  {'COST':>6}  {'IMAGE':30}  {'PAGE':24}  {'MODEL':28}  PROMPT")
+    click.echo(
+        f"{'KEY':20}  {'STATE':8}  {'TAKE':>4}  {'COST':>6}  {'IMAGE':30}  {'PAGE':24}  {'MODEL':28}  PROMPT"
+    )
     for row in listed:
         prompt = (row["prompt"] or "—").replace("\n", " ")
         prompt = prompt if len(prompt) <= 60 else prompt[:59] + "…"
@@ -114,7 +116,9 @@ def _table(listed: list[dict]) -> None:
             f"{row['key']:20}  {row['state']:8}  {row['take']:>4}  {row['cost']:>6.2f}  {row['image']:30}  "
             f"{page:24}  {row['model'] or '':28}  {prompt}"
         )
-    counts = {state: sum(r["state"] == state for r in listed) for state in ("pending", "approved", "rejected")}
+    counts = {
+        state: sum(r["state"] == state for r in listed) for state in ("pending", "approved", "rejected")
+    }
     click.echo(", ".join(f"{n} {state}" for state, n in counts.items()))
 
 
