@@ -135,6 +135,15 @@ class Site:
         )  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's cache folder (where the command keeps its cache without -f) is a temporary one in every test,
+    for the test and for the commands it runs: no test writes into the real ~/.cache."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     """An empty site with the plugin on, set for small fast clips; add pages and images, then build."""
