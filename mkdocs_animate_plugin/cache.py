@@ -136,11 +136,11 @@ class Memo:
     instead of reading files or the index one by one. It is a hint that saves work, never a decision: whatever is
     taken from it is checked against the files, and a memo that is missing or stale only costs time."""
 
-    def __init__(self, index: diskcache.Cache, name: str, remote: Remote | None = None) -> None:
+    def __init__(self, index: diskcache.Cache, name: str, remote: Remote | None = None, seed: bool = False) -> None:
         self._index, self._key = index, f"memo/{name}"
-        self._remote = remote  # where a shared memo is found when this cache has none yet, and written back
+        self._remote = remote  # a shared memo is written back there, and (`seed`) read from there by a new cache
         raw = index.get(self._key)
-        if raw is None and remote is not None and f"{INDEX}/{self._key}" in (remote.names(f"{INDEX}/memo/") or ()):
+        if raw is None and seed and remote and f"{INDEX}/{self._key}" in (remote.names(f"{INDEX}/memo/") or ()):
             body, _ = remote.read(f"{INDEX}/{self._key}")
             raw = body.decode("utf-8", "replace") if body is not None else None
         try:
@@ -188,6 +188,8 @@ class Store:
         except (OSError, diskcache.core.Timeout) as error:
             raise CacheError(f"the cache folder {root} cannot be used: {error}") from None
         self._memos: dict[str, Memo] = {}
+        # A cache that has never finished a build starts from the shared memos; a used one never asks for them.
+        self._new_cache = remote is not None and self.index.get("memo/entries") is None
         self._recent = self.memo("entries")  # the records of the animations the last build used
 
     @classmethod
@@ -204,7 +206,8 @@ class Store:
     def memo(self, name: str) -> Memo:
         """The memo `name`, written back when the store is closed."""
         if name not in self._memos:
-            self._memos[name] = Memo(self.index, name, self.remote if name in SHARED_MEMOS else None)
+            shared = name in SHARED_MEMOS
+            self._memos[name] = Memo(self.index, name, self.remote if shared else None, shared and self._new_cache)
         return self._memos[name]
 
     def close(self) -> None:

@@ -28,6 +28,7 @@ from .jobs import Job, Jobs, Resolver, Skip
 from .markup import Tag, img_tags, marked_tags, splice
 from .pages import PageLog, PageMemo
 from .produce import Producer
+from .remote import Remote
 from .providers import provider_class
 from .publish import Publisher
 from .report import Outcome, Report, Summary
@@ -57,7 +58,7 @@ class Pipeline:
     def __init__(self, settings: Settings, site_dir: Path, *, serving: bool = False) -> None:
         """`serving`: under `mkdocs serve` with `serve: cache`, which shows only what is cached."""
         self.settings = settings
-        self.store = Store(settings.cache_dir)
+        self.store = Store(settings.cache_dir, remote=Remote(settings.cache_url) if settings.cache_url else None)
         self.store.remove_stale_temps()  # what a killed build left half-written
         still = "not cached (offline)" if settings.offline else "not cached yet (serve)" if serving else None
         self.provider, still = open_provider(settings, self.store, still)

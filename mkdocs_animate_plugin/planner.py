@@ -14,6 +14,7 @@ from .config import Settings
 from .discover import find_images
 from .jobs import Jobs, Resolver, Skip
 from .pipeline import open_provider
+from .remote import Remote
 from .review import Review
 from .stills import Stills
 
@@ -36,7 +37,9 @@ class PlanRow:
 class Planner:
     def __init__(self, settings: Settings, site_dir: Path | None = None, *, serving: bool = False) -> None:
         self.settings = settings
-        self.store = Store.snapshot(settings.cache_dir)
+        # The shared store is looked at, never written to: a dry run changes nothing anywhere.
+        remote = Remote(settings.cache_url, read_only=True) if settings.cache_url else None
+        self.store = Store.snapshot(settings.cache_dir, remote=remote)
         self.provider, _ = open_provider(settings, self.store, "planned")
         self.stills = Stills(self.store)
         # The review file's retakes decide which take a build asks for (the pipeline warns about its mistakes).
@@ -56,11 +59,13 @@ class Planner:
                 self.rows.append(PlanRow(page, candidate.src, "skipped", detail))
                 continue
             entry, _ = self.store.get(job.key, repair=False)
+            shared = entry is None and self.store.shared(job.key)
             request = job.request()
             paid = self.provider.needs_payment(request)
             clip = self.provider.paid_key(request)
-            if entry is not None:
-                self.rows.append(PlanRow(page, candidate.src, "cached", "", job.key, paid, clip))
+            if entry is not None or shared:
+                detail = "in the shared cache" if shared else ""
+                self.rows.append(PlanRow(page, candidate.src, "cached", detail, job.key, None if shared else paid, clip))
             else:
                 detail = f"to make with {self.provider.name}"
                 self.rows.append(PlanRow(page, candidate.src, "new", detail, job.key, paid, clip))

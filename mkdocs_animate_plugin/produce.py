@@ -1,5 +1,6 @@
-"""Making the animations a build needs: each looked up in the cache first; the rest made by the provider (within
-the paid budget, the timeout, and no further call once a key was refused), encoded, probed and cached."""
+"""Making the animations a build needs: each looked up in the cache first (then in the shared store, `cache_url`,
+fetched in the background); the rest made by the provider (within the paid budget, the timeout, and no further call
+once a key was refused), encoded, probed and cached."""
 
 from __future__ import annotations
 
@@ -47,19 +48,38 @@ class Producer:
         if entry:
             self.scheduler.done(key, Outcome("cached", entry))
             return
-        if self.still:
-            self.scheduler.done(key, Outcome("skipped", reason=self.still))
+        if self.store.shared(key):  # in the shared store: downloaded beside the rest of the work, made if that fails
+            self.scheduler.submit(key, lambda: self._fetch(job))
             return
+        decided = self._decide(job)
+        if isinstance(decided, Outcome):
+            self.scheduler.done(key, decided)
+        else:
+            self.scheduler.submit(key, lambda: self._produce(key, decided))
+
+    def _decide(self, job: Job) -> Outcome | AnimationRequest:
+        """What becomes of an animation that no cache has: left still (offline, over budget), or made."""
+        if self.still:
+            return Outcome("skipped", reason=self.still)
         request = job.request()
         paid = self.provider.needs_payment(request)
         if paid and paid not in self._paid and len(self._paid) >= self.settings.max_new:
             self.over_budget += 1
-            self.scheduler.done(key, Outcome("skipped", reason="over max_new"))
-            return
+            return Outcome("skipped", reason="over max_new")
         if paid:
             self._paid.add(paid)
         self.progress.add()
-        self.scheduler.submit(key, lambda: self._produce(key, request))
+        return request
+
+    async def _fetch(self, job: Job) -> Outcome:
+        """The animation from the shared store (its damage, if any, said by the store); else decided as a miss."""
+        import asyncio
+
+        entry, _ = await asyncio.to_thread(self.store.fetch, job.key)
+        if entry is not None:
+            return Outcome("cached", entry)
+        decided = self._decide(job)
+        return decided if isinstance(decided, Outcome) else await self._produce(job.key, decided)
 
     async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
         outcome = await self._make(key, request)
