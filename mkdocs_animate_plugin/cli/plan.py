@@ -42,15 +42,27 @@ def plan(config_file: Path, verbose: bool, **options) -> None:
         per_clip = planner.provider.estimate()
         per_clip = settings.cost_per_clip if per_clip is None else per_clip
         line += f"; {len(paid)} paid generation(s), estimated ${len(paid) * per_clip:.2f}"
-        # What the clips this site already shows cost, as the provider reported it.
-        costs = [planner.provider.cache.cost(clip) for clip in {r.clip for r in rows if r.state == "cached" and r.clip}]
-        spent = [c["usd"] for c in costs if c and isinstance(c.get("usd"), (int, float))]
+        spent = _spent(settings, {r.clip for r in rows if r.state == "cached" and r.clip})
         if spent:
             line += f"; ${sum(spent):.2f} spent on {len(spent)} clip(s) already made"
         if len(paid) > settings.max_new:
             builds = -(-len(paid) // max(1, settings.max_new))
             line += f" (max_new {settings.max_new} a build: {builds} builds)"
     click.echo(line)
+
+
+def _spent(settings, clips: set[str]) -> list[float]:
+    """What the paid clips among `clips` cost, as the provider reported it (from a snapshot: nothing written)."""
+    from ..cache import Store
+
+    if not clips or not (settings.cache_dir / "index").is_dir():
+        return []
+    store = Store.snapshot(settings.cache_dir)
+    try:
+        costs = [store.provider_cache(settings.provider).cost(clip) for clip in clips]
+    finally:
+        store.close()
+    return [c["usd"] for c in costs if c and isinstance(c.get("usd"), (int, float))]
 
 
 def dry_run(config_file: Path, options: dict, level: int = logging.WARNING):

@@ -74,9 +74,12 @@ RULES = (
     "First judge whether gentle motion suits this picture. A photograph or an illustration (painted, drawn, "
     "rendered, a cartoon) suits it; a diagram, chart, plot, map drawn as lines, screenshot, text, table, logo, "
     "badge or QR code does not. Answer with one JSON object and nothing else: "
-    '{"suits_motion": true or false, "reason": "a few words", "prompt": "the motion prompt, or empty when it '
-    'does not suit"}'
+    '{"suits_motion": true or false, "reason": "a few words", "prompt": "the motion prompt (write one even '
+    'when motion does not suit the picture)"}'
 )
+# The prompt of a picture the vision model found unsuited, animated all the same (`select: all`, `data-animate`)
+# when it wrote none.
+STILL_PROMPT = "A very slow, steady camera push toward the middle of the picture; nothing in it moves or changes."
 
 
 class AimlapiOptions(base.Config):
@@ -254,6 +257,8 @@ class AimlapiProvider(Provider):
         prompt, suited, reason = await self._prompt(request)
         if not suited and getattr(self.settings, "select", "auto") == "auto" and not request.opted_in:
             raise NotSuited(f"the vision model judged that motion does not suit it ({reason or 'no reason given'})")
+        if not prompt and not suited:
+            return STILL_PROMPT
         if not prompt:
             raise ProviderError("the prompt model gave an empty prompt")
         return prompt
@@ -509,7 +514,7 @@ def parse_answer(text: str) -> tuple[str, bool, str]:
                 verdict = verdict.strip().lower() not in ("no", "false", "0", "")
             return str(data.get("prompt") or "").strip(), bool(verdict), str(data.get("reason") or "").strip()
     first, _, rest = text.strip().partition("\n")
-    head = first.strip().strip("*#`").strip()
+    head = re.sub(r"[*_#`]", "", first).strip()  # a first line in Markdown: **NO**: ...
     word = re.match(r"(?i)(yes|no)\b[\s:,.;-]*(.*)", head)
     if word:
         suited = word.group(1).lower() == "yes"

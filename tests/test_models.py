@@ -1,0 +1,242 @@
+"""Every image-to-video model of the AI/ML API's table, through real builds against the stand-in (which validates each
+model's fields as the provider does: an unknown field is a 400), and the seam of the loop each one makes; then the
+provider's other documented behaviours: the verdict on motion, the true cost, 403 and 400, takes as seeds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mkdocs_animate_plugin import media
+from mkdocs_animate_plugin.providers import models
+from mkdocs_animate_plugin.providers.aimlapi import parse_answer
+
+from .conftest import picture
+from .standin import CATALOGUE, KEY, PROMPT
+from .test_quality import seam
+
+SHORTEST = {name: min(line.durations) for name, line in models.MODELS.items()}
+
+
+def creates(standin) -> list[dict]:
+    return [c["body"] for c in standin.calls if c["endpoint"] == "create"]
+
+
+def animations(built, page: str = "index.html") -> list[str]:
+    """The animation files a page shows (counted by their URLs, whatever the markup around them)."""
+    import re
+
+    return re.findall(r"assets/animate/[0-9a-f]+\.(?:mp4|gif|webp)", built.html(page))
+
+
+def kept_clip(site) -> media.MediaInfo:
+    (clip,) = [p for p in (site.cache / "clips").rglob("*.mp4") if not p.name.startswith(".")]
+    return clip
+
+
+# --- the table itself ------------------------------------------------------------------------------------------
+
+
+def test_the_table_and_the_stand_ins_catalogue_agree_on_every_model():
+    """Two readings of the catalogue, one in the code and one in the stand-in: the fields the code may send are
+    fields the model accepts, and its durations are the model's."""
+    assert set(models.MODELS) <= set(CATALOGUE)
+    for name, line in models.MODELS.items():
+        assert line.accepted() <= CATALOGUE[name]["fields"], name
+        assert {str(d) for d in line.durations} == CATALOGUE[name]["durations"], name
+        assert bool(line.loop_flag) == CATALOGUE[name]["loop"], name
+        assert line.end_frame == CATALOGUE[name]["end"], name
+        assert bool(line.audio) == CATALOGUE[name]["sound"], name
+        assert line.source.startswith("shared/PROVIDER-API.md line"), name
+
+
+def test_the_default_is_a_current_kling_with_an_end_frame_and_no_sound():
+    line = models.MODELS[models.DEFAULT_MODEL]
+    assert models.DEFAULT_MODEL.startswith("klingai/video-v3") and line.end_frame and line.audio
+
+
+def test_prompts_are_cut_to_the_limit_and_a_model_not_in_the_table_gets_the_common_fields():
+    body = models.request_body("acme/x", "data:image/jpeg;base64,AA", "p" * 5000, 5, loop=True, take=2, negative="n")
+    assert body == {"model": "acme/x", "image_url": "data:image/jpeg;base64,AA", "prompt": "p" * 2000, "duration": "5"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ('{"suits_motion": true, "reason": "a photo", "prompt": "Leaves sway."}', ("Leaves sway.", True, "a photo")),
+        ('```json\n{"suits_motion": false, "reason": "a bar chart", "prompt": ""}\n```', ("", False, "a bar chart")),
+        ('Sure: {"suits_motion": "no", "reason": "text", "prompt": ""}', ("", False, "text")),
+        ("YES\nThe cat blinks.", ("The cat blinks.", True, "")),
+        ("**No**: a screenshot of a form", ("", False, "a screenshot of a form")),
+        ("yes: The cat blinks.", ("The cat blinks.", True, "")),
+        ("The cat blinks slowly.", ("The cat blinks slowly.", True, "")),
+        ("Nothing moves fast here; the boat rocks.", ("Nothing moves fast here; the boat rocks.", True, "")),
+    ],
+)
+def test_the_vision_answer_is_read_whatever_its_shape(answer, expected):
+    assert parse_answer(answer) == expected
+
+
+# --- every model, through a build ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(models.MODELS))
+def test_each_model_gets_only_its_fields_and_its_loop_has_no_seam(paid_site, standin, name):
+    line = models.MODELS[name]
+    paid_site.configure(video_model=name, duration=SHORTEST[name])
+    paid_site.image("img/cat.png", picture(400, 300))
+    paid_site.page("index.md", "![cat](img/cat.png){ data-animate-take=3 }\n")
+    built = paid_site.build()
+    assert standin.refusals == [] and built.warnings == []
+    (body,) = creates(standin)
+    assert set(body) <= CATALOGUE[name]["fields"]
+    # The loop the model makes: its loop flag where it has one, else the start image as its end frame.
+    if line.loop_flag:
+        assert body[line.loop_flag] is True and (line.end_frame not in body or line.end_required)
+    elif line.end_frame:
+        assert body[line.end_frame] == body["image_url"]
+    # Silent: the flag where the model has one; a seed from the take where it takes one.
+    assert body.get("generate_audio", False) is False and ("generate_audio" in body) == bool(line.audio)
+    assert body.get("seed") == (3 if line.seed else None)
+    assert ("negative_prompt" in body) == bool(line.negative)
+    # The seam: the clip as the model made it loops only where it was asked to; what the page shows always does.
+    (shown,) = animations(built)
+    jump, step = seam(built.site / shown)
+    assert step > 0.01, "the picture moves"
+    # A video restarts on a fresh key frame: its grain may change on top of a step (about 0.9 here), a jump of
+    # the picture may not (about 4.7 with nothing closing the loop, see the next test).
+    assert jump <= step + 1.8, f"{name}: seam {jump:.2f} against steps of {step:.2f}"
+    raw_jump, raw_step = seam(kept_clip(paid_site))
+    if line.native_loop:
+        assert raw_jump <= raw_step + 1.8, f"{name}: the model's own loop ({raw_jump:.2f} vs {raw_step:.2f})"
+    else:
+        assert raw_jump > 4 * raw_step, f"{name}: the model's clip pans away ({raw_jump:.2f} vs {raw_step:.2f})"
+    assert "$0.42 spent" in built.summary
+
+
+def test_loop_none_sends_no_end_frame_and_the_seam_shows(paid_site, standin):
+    paid_site.configure(loop="none")
+    paid_site.image("img/cat.png", picture(400, 300))
+    paid_site.page("index.md", "![cat](img/cat.png)\n")
+    built = paid_site.build()
+    (body,) = creates(standin)
+    assert "tail_image_url" not in body
+    (shown,) = animations(built)
+    jump, step = seam(built.site / shown)
+    assert jump > 4 * step and jump > step + 1.8, "nothing closed the loop: the measure sees the jump (about 4.7)"
+
+
+def test_a_model_not_in_the_table_works_with_the_common_fields_a_crossfade_and_no_sound(paid_site, standin):
+    paid_site.configure(video_model="acme/brand-new-image-to-video")
+    paid_site.image("img/cat.png", picture(400, 300))
+    paid_site.page("index.md", "![cat](img/cat.png)\n")
+    built = paid_site.build()
+    (body,) = creates(standin)
+    assert set(body) == {"model", "image_url", "prompt", "duration"}
+    notes = [i for i in built.infos if "not in the plugin's model table" in i]
+    assert len(notes) == 1 and "crossfade" in notes[0]
+    assert media.probe(kept_clip(paid_site)).has_audio, "the model made sound: no flag to stop it"
+    (shown,) = animations(built)
+    assert not media.probe(built.site / shown).has_audio, "the audio track is dropped anyway"
+    jump, step = seam(built.site / shown)
+    assert jump <= step + 1.8
+
+
+def test_sound_is_turned_off_where_the_model_has_the_flag(paid_site, standin):
+    paid_site.configure(video_model="klingai/video-v2-6-pro-image-to-video")
+    paid_site.image("img/cat.png", picture(400, 300))
+    paid_site.page("index.md", "![cat](img/cat.png)\n")
+    paid_site.build()
+    (body,) = creates(standin)
+    assert body["generate_audio"] is False
+    assert not media.probe(kept_clip(paid_site)).has_audio
+
+
+def test_each_take_is_its_own_seed_and_the_same_take_is_the_same_clip(paid_site, standin):
+    paid_site.configure(video_model="bytedance/seedance-1-0-pro-fast")
+    paid_site.image("img/moon.png", picture(400, 300))
+    paid_site.page("index.md", "![a](img/moon.png)\n\n![b](img/moon.png){ data-animate-take=2 }\n")
+    paid_site.build()
+    assert sorted(body["seed"] for body in creates(standin)) == [1, 2]
+    paid_site.build()
+    assert len(creates(standin)) == 2, "a take is reproducible: asked for again, it is the cached clip"
+
+
+# --- does motion suit this picture? ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("answer", ["json", "lines"])
+def test_a_picture_the_vision_model_finds_unsuited_stays_still_and_is_asked_once(paid_site, standin, answer):
+    standin.answer = answer
+    paid_site.configure(select="auto")
+    paid_site.image("img/cat.png", picture(400, 300, seed=1))
+    paid_site.image("img/rain.png", picture(400, 300, seed=2))
+    paid_site.page("index.md", "![A cat](img/cat.png)\n\n![A chart of the rain in May](img/rain.png)\n")
+    built = paid_site.build()
+    assert len(animations(built)) == 1 and built.warnings == []
+    assert "not suited: 1" in built.summary and "0 failed" in built.summary
+    assert standin.count("chat") == 2 and standin.count("create") == 1, "nothing paid for the chart"
+    again = paid_site.build()
+    assert "not suited: 1" in again.summary and standin.count("chat") == 2, "the verdict is cached with the prompt"
+    paid_site.configure(select="all")  # the author asked for every image: the verdict is not theirs to follow
+    everything = paid_site.build()
+    assert len(animations(everything)) == 2 and standin.count("chat") == 2
+
+
+# --- errors the provider documents ------------------------------------------------------------------------------
+
+
+def test_out_of_credits_stops_every_call_with_one_warning_that_says_so(paid_site, standin):
+    paid_site.configure(concurrency=1)
+    for seed in range(3):
+        paid_site.image(f"img/{seed}.png", picture(400, 300, seed=seed))
+    paid_site.page("index.md", "\n\n".join(f"![{seed}](img/{seed}.png)" for seed in range(3)))
+    standin.fail("create", 403)
+    built = paid_site.build()
+    assert animations(built) == [] and standin.count("create") == 1
+    (warning,) = built.warnings
+    assert "out of credits" in warning and "requestId req-" in warning and "no further provider call" in warning
+    assert "3 failed" in built.summary
+
+
+def test_a_refused_body_quotes_the_providers_message_and_request_id(paid_site, standin):
+    paid_site.image("img/cat.png", picture(400, 300))
+    paid_site.page("index.md", "![cat](img/cat.png)\n")
+    standin.fail("create", 400)
+    built = paid_site.build()
+    (warning,) = built.warnings
+    assert "was refused (400): Body validation error! (requestId req-" in warning
+
+
+# --- the true cost ----------------------------------------------------------------------------------------------
+
+
+def test_the_cost_reported_is_kept_and_shown_by_plan_and_cache_stats(paid_site, standin):
+    paid_site.image("img/cat.png", picture(400, 300))
+    paid_site.page("index.md", "![cat](img/cat.png)\n")
+    built = paid_site.build()
+    assert "1 new paid clip(s), $0.42 spent" in built.summary
+    env = {**os.environ, "AIMLAPI_API_KEY": KEY}
+    config = str(paid_site.root / "mkdocs.yml")
+    run = [sys.executable, "-m", "mkdocs_animate_plugin.cli"]
+    stats = subprocess.run([*run, "cache", "stats", "-f", config], capture_output=True, text=True, env=env)
+    assert "spent: $0.42 on 1 paid clip(s)" in stats.stdout, stats.stderr
+    plan = subprocess.run([*run, "plan", "-f", config], capture_output=True, text=True, env=env)
+    assert "$0.42 spent on 1 clip(s) already made" in plan.stdout, plan.stderr
+
+
+@pytest.mark.parametrize(
+    ("model", "estimate"),
+    [("klingai/video-v3-standard-image-to-video", "$0.30"), ("kling-video/v1.6/pro/image-to-video", "$0.49")],
+)
+def test_without_a_reported_cost_the_estimate_is_the_models_else_cost_per_clip(paid_site, standin, model, estimate):
+    standin.credits = None
+    paid_site.configure(video_model=model, cost_per_clip=0.3)
+    paid_site.image("img/cat.png", picture(400, 300))
+    paid_site.page("index.md", "![cat](img/cat.png)\n")
+    built = paid_site.build()
+    assert f"1 new paid clip(s), estimated {estimate}" in built.summary
+    assert PROMPT in creates(standin)[0]["prompt"]
