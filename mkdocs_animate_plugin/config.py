@@ -110,7 +110,8 @@ class AnimateConfig(base.Config):
     width = Width()
     fps = Number(int, default=12, minimum=1, maximum=60)
     loop = c.Choice(LOOPS, default="auto")
-    concurrency = Number(int, default=4, minimum=1)
+    # Unset: the provider's own default (the local animator: one per core; a provider that declares none: 4).
+    concurrency = c.Optional(Number(int, default=None, minimum=1))
     max_new = Number(int, default=20, minimum=0)
     offline = c.Type(bool, default=False)
     serve = c.Choice(("cache", "generate"), default="cache")

@@ -25,7 +25,9 @@ class Producer:
         self.provider = provider
         self.store = store
         self.still = still  # why nothing is made in this build (offline, serve, no key); None: it is
-        self.scheduler: Scheduler[Outcome] = Scheduler(settings.concurrency)
+        # Without a `concurrency` option, the provider's own default: the local animator draws one clip per core.
+        concurrency = settings.concurrency or getattr(provider, "default_concurrency", 4)
+        self.scheduler: Scheduler[Outcome] = Scheduler(concurrency)
         self.progress = Progress()
         self.over_budget = 0
         self._paid: set[str] = set()  # the paid generations this build starts
@@ -113,6 +115,8 @@ class Producer:
         try:
             async with self.scheduler.workers():
                 entry = await asyncio.to_thread(self._encode, key, request, clip)
+        except ImageProblem as problem:  # a provider that decodes the still as it draws: the local animator
+            return Outcome("skipped", reason=problem.reason, problem=str(problem), **cost)
         except AnimateError as error:
             return Outcome("failed", reason=str(error), **cost)
         return Outcome("new", entry, **cost)
