@@ -1,30 +1,36 @@
 """ffmpeg (the binary imageio-ffmpeg ships, run as a subprocess): encode frames, decode clips, close loops, probe.
 
 Frames travel as RGB uint8 arrays piped to ffmpeg's stdin, so a provider that draws its own frames (the local
-animator) and one that fetches a video file (a remote model) end in the same encoder.
+animator) and one that fetches a video file (a remote model) end in the same encoder. Frames given as a recipe
+(`Frames`) are drawn in a worker process that feeds its own ffmpeg: drawing is Python and numpy, which one
+process's GIL would serialize, and a frame then never leaves the process that drew it. Either way frames are
+streamed: one frame is drawn while ffmpeg takes the last, never a clip's worth at once.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .errors import MediaError
-from .outputs import OUTPUTS
+from .outputs import KINDS
 
 # The encoder settings MEDIA-NOTES.md measured as the best weight for the quality; fixed thread counts and
-# bitexact flags make the same frames give the same bytes on any machine.
+# bitexact flags make the same frames give the same bytes on any machine. H.264 gets one encoder thread: a build
+# encodes one clip per core at once, which uses the cores better than threads within a clip and holds fewer frames.
 _ENCODE_ARGS = {
     "video": [
-        "-c:v", "libx264", "-preset", "slow", "-crf", "26", "-profile:v", "high", "-pix_fmt", "yuv420p",
-        "-movflags", "+faststart", "-an", "-threads", "2",
+        "-c:v", "libx264", "-crf", "26", "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-movflags", "+faststart", "-an", "-threads", "1",
     ],
     "gif": [
         "-filter_complex",
@@ -36,8 +42,47 @@ _ENCODE_ARGS = {
         "-loop", "0",
     ],
     "webp": ["-c:v", "libwebp_anim", "-lossless", "0", "-quality", "75", "-compression_level", "4", "-loop", "0"],
+    # SVT-AV1 (the faster of the two AV1 encoders bundled), at the SSIM of the H.264 above: benchmarks/codecs.py
+    # measures both. `lp=2` fixes its parallelism, which makes the same frames give the same bytes.
+    "av1": [
+        "-c:v", "libsvtav1", "-preset", "6", "-crf", "38", "-pix_fmt", "yuv420p", "-svtav1-params", "lp=2",
+        "-movflags", "+faststart", "-an",
+    ],
+    "avif": ["-c:v", "libsvtav1", "-preset", "6", "-crf", "38", "-pix_fmt", "yuv420p", "-svtav1-params", "lp=2",
+             "-loop", "0"],
 }  # fmt: skip
 _BITEXACT = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact"]
+
+
+# SVT-AV1 prints a banner of its settings on stderr whatever ffmpeg's log level; its own variable keeps it to errors.
+_ENV = {**os.environ, "SVT_LOG": "1"}
+
+
+# x264's preset by the frame's size. `slow` spends its effort where a pixel is large on screen; on a large frame the
+# same effort costs four times as much for detail the eye cannot find. Measured on a 5 s parallax clip
+# (benchmarks/cold_build.py --profile): 640x480 `slow` 1.5 CPU s, 141 KiB, 35.2 dB; 1280x960 `slow` 6.4 CPU s,
+# 434 KiB, 37.2 dB, `fast` 3.1 CPU s, 411 KiB, 37.0 dB, `faster` 2.6 CPU s, 338 KiB, 36.3 dB: still truer than the
+# small clip at `slow`, and lighter.
+_PRESETS = ((400_000, "slow"), (800_000, "fast"), (None, "faster"))  # up to this many pixels a frame: preset
+
+
+def x264_preset(size: tuple[int, int]) -> str:
+    area = size[0] * size[1]
+    return next(preset for limit, preset in _PRESETS if limit is None or area <= limit)
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Frames as a recipe: `function(*args)` yields `count` RGB frames. Iterating it draws them here; `encode`
+    draws them in a worker process instead, beside the encoder they feed. `function` and `args` must pickle (a
+    module-level function; paths and plain values, never an open image)."""
+
+    function: Callable[..., Iterable[np.ndarray]]
+    args: tuple[Any, ...]
+    count: int
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter(self.function(*self.args))
 
 
 @functools.cache
@@ -69,6 +114,7 @@ def _run(args: list[str], what: str, stdin_frames: Iterable[np.ndarray] | None =
         stdin=subprocess.PIPE if stdin_frames is not None else subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env=_ENV,
     )
     # stderr is drained on a thread so that a chatty ffmpeg never blocks while frames are written.
     chunks: list[bytes] = []
@@ -78,7 +124,10 @@ def _run(args: list[str], what: str, stdin_frames: Iterable[np.ndarray] | None =
         if stdin_frames is not None:
             assert proc.stdin is not None
             for frame in stdin_frames:
-                proc.stdin.write(np.ascontiguousarray(frame, dtype=np.uint8).tobytes())
+                # The array's own memory goes to the pipe, not a copy of it as bytes; and it is not kept while the
+                # next frame is drawn.
+                proc.stdin.write(np.ascontiguousarray(frame, dtype=np.uint8).data)
+                del frame
             proc.stdin.close()
     except BrokenPipeError:
         pass
@@ -98,34 +147,65 @@ def _run(args: list[str], what: str, stdin_frames: Iterable[np.ndarray] | None =
 def encode(
     frames: Iterable[np.ndarray], size: tuple[int, int], fps: float, output: str, dest: Path, count: int = 0
 ) -> MediaInfo:
-    """Encode RGB frames of `size` into `dest` as `output` (video, gif, webp), then probe what was written.
+    """Encode RGB frames of `size` into `dest` as `output` (video, gif, webp, avif, or the video codec av1), then
+    probe what was written.
 
     With the frame `count` known, a video's last frames get three times the bits: a loop restarts on a fresh key
     frame, and frames that drifted less from the picture meet it with less of a visible refresh (it halves the
     seam that tests/test_quality.py measures, for about a third more bytes)."""
-    width, height = size
-    args = ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"]
-    args += ["-r", f"{fps:g}", "-i", "-", *_ENCODE_ARGS[output]]
-    if output == "video":
-        x264 = "threads=2:sliced-threads=0" + (f":zones={count - 6},{count - 1},b=3" if count > 12 else "")
-        args += ["-x264-params", x264]
-    args += [*_BITEXACT, "-f", OUTPUTS[output].muxer, str(dest)]
-    _run(args, f"encode {output}", stdin_frames=frames)
-    info = probe(dest)
-    check(info, output, (width, height))
-    return info
+    return encode_all(frames, size, fps, [(output, dest)], count)[0]
 
+
+def encode_all(
+    frames: Iterable[np.ndarray], size: tuple[int, int], fps: float, targets: Sequence[tuple[str, Path]], count: int = 0
+) -> list[MediaInfo]:
+    """Encode the same frames into each (kind, file) of `targets` at once: one ffmpeg reads them once and runs an
+    encoder per file (a video's AV1 and H.264 sources), so a provider's frames are drawn or decoded only once.
+    Each file is probed and checked; the probes are returned in the order of `targets`."""
+    width, height = size
+    count = count or (frames.count if isinstance(frames, Frames) else 0)
+    args = ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"]
+    args += ["-r", f"{fps:g}", "-i", "-"]
+    for kind, dest in targets:
+        # Each file takes the input's video; a filter graph (GIF's palette) takes it by itself.
+        own_graph = "-filter_complex" in _ENCODE_ARGS[kind]
+        args += [*([] if own_graph else ["-map", "0:v"]), *_ENCODE_ARGS[kind]]
+        if kind == "video":
+            x264 = "threads=1:sliced-threads=0" + (f":zones={count - 6},{count - 1},b=3" if count > 12 else "")
+            args += ["-preset", x264_preset(size), "-x264-params", x264]
+        args += [*_BITEXACT, "-f", KINDS[kind].muxer, str(dest)]
+    what = f"encode {' and '.join(kind for kind, _ in targets)}"
+    if isinstance(frames, Frames) and _cores() > 1:
+        from .scheduler import run_in_process
+
+        run_in_process(_run, args, what, frames)
+    else:
+        _run(args, what, stdin_frames=frames)
+    infos = []
+    for kind, dest in targets:
+        # The file our own encoder just wrote: its packets are counted, not decoded (`probe` decodes a download).
+        info = _probe(dest, decode=KINDS[kind].muxer != "mp4")
+        check(info, kind, (width, height))
+        infos.append(info)
+    return infos
+
+
+
+def _cores() -> int:
+    from .scheduler import cores
+
+    return cores()
 
 
 def check(info: MediaInfo, output: str, size: tuple[int, int] | None = None) -> None:
     """Refuse a file that is not the animation it should be, so that it is never cached or served."""
-    if info.codec != OUTPUTS[output].codec:
-        raise MediaError(f"expected {OUTPUTS[output].codec} but the file holds {info.codec}")
+    if info.codec != KINDS[output].codec:
+        raise MediaError(f"expected {KINDS[output].codec} but the file holds {info.codec}")
     if info.frames < 2:
         raise MediaError(f"the animation has {info.frames} frame(s)")
     if size and (info.width, info.height) != size:
         raise MediaError(f"expected {size[0]}x{size[1]} but the file is {info.width}x{info.height}")
-    if output == "video" and (info.pix_fmt != "yuv420p" or info.has_audio):
+    if output in ("video", "av1") and (info.pix_fmt != "yuv420p" or info.has_audio):
         raise MediaError(f"the video is {info.pix_fmt}{' with audio' if info.has_audio else ''}, not silent yuv420p")
 
 
@@ -140,13 +220,22 @@ def probe(path: Path) -> MediaInfo:
 
     A download cut short still opens, so the decoded frame count is checked against the stated duration too.
     """
+    return _probe(path, decode=True)
+
+
+def _probe(path: Path, decode: bool) -> MediaInfo:
     if not path.is_file() or path.stat().st_size == 0:
         raise MediaError(f"{path.name} is missing or empty")
-    stderr = _run(["-i", str(path), "-map", "0:v:0", "-f", "null", "-"], f"read {path.name}")
+    # An animated AVIF holds its still (the primary image) first and the animation second: the animation is read.
+    with open(path, "rb") as file:
+        stream_index = 1 if file.read(12)[8:12] == b"avis" else 0
+    copy = [] if decode else ["-c", "copy"]
+    stderr = _run(["-i", str(path), "-map", f"0:v:{stream_index}", *copy, "-f", "null", "-"], f"read {path.name}")
     header = stderr.split("Stream mapping:")[0]
-    stream = _STREAM.search(header)
-    if not stream:
+    streams = list(_STREAM.finditer(header))
+    if len(streams) <= stream_index:
         raise MediaError(f"{path.name} holds no video stream")
+    stream = streams[stream_index]
     line = header[stream.start() :].splitlines()[0]
     fps_match = _FPS.search(line)
     frames = [int(n) for n in _FRAMES.findall(stderr)]
