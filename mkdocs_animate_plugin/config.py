@@ -62,6 +62,33 @@ class Width(Number):
             raise base.ValidationError(f"Expected 'auto' or a number of pixels of at least 16 but received: {value!r}")
 
 
+class VideoCodecs(c.BaseConfigOption):
+    """The codecs of a video's `<source>`s, best first: `av1` (smaller, for browsers that decode it), and `h264`,
+    which every browser plays, always last. A comma-separated string (`--video-codecs av1,h264`) is read as the
+    list."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = ["h264"]
+
+    def run_validation(self, value: object) -> list[str]:
+        given = value
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(",")]
+        names = tuple(outputs.VIDEO_CODECS)
+        if (
+            not isinstance(value, list)
+            or not all(isinstance(item, str) and item in names for item in value)
+            or len(set(value)) != len(value)
+            or value[-1:] != ["h264"]
+        ):
+            raise base.ValidationError(
+                f"Expected a list of {names}, each once, best first and 'h264' last (every browser plays it), "
+                f"e.g. [av1, h264], but received: {given!r}"
+            )
+        return value
+
+
 class ProviderName(c.Type):
     """`auto`, a built-in provider, or any name registered under the `mkdocs_animate.providers` entry points."""
 
@@ -107,6 +134,7 @@ class AnimateConfig(base.Config):
     min_height = Number(int, default=200, minimum=0)
     select = c.Choice(SELECTS, default="auto")
     output = c.Choice(outputs.NAMES, default="video")
+    video_codecs = VideoCodecs()
     width = Width()
     fps = Number(int, default=12, minimum=1, maximum=60)
     loop = c.Choice(LOOPS, default="auto")
