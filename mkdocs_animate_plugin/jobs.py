@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep their own
 CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider
 # The settings that change what a build does with a page, beside the provider: part of the key of a page's record.
-PLANNING_SETTINGS = ("width", "output", "fps", "duration", "loop", "select", "min_width", "min_height")
+PLANNING_SETTINGS = (
+    "width", "output", "video_codecs", "fps", "duration", "loop", "select", "min_width", "min_height"
+)  # fmt: skip
 
 Resolver = Callable[[str], "str | os.PathLike[str] | None"]  # a page's image URL -> its file, if in the site
 
@@ -54,6 +56,14 @@ class Job:
     clip: str = ""  # what review decisions belong to: the key without the encoding (output, size, fps)
     take: int = 1  # the take asked of the provider: the page's, plus the retakes the review file asks for
     page_take: int = 1  # the page's own (data-animate-take)
+    # A video's other sources (`video_codecs`), best first: (codec, key) of each file encoded from the same frames
+    # as the H.264 one, which `key` names and which comes last.
+    sources: tuple[tuple[str, str], ...] = ()
+
+
+def source_key(key: str, codec: str) -> str:
+    """The key of a video's source in another codec than H.264: made from the same frames, so named after it."""
+    return make_key({"video": key, "codec": codec})
 
 
 class Jobs:
@@ -145,4 +155,6 @@ class Jobs:
                 context=candidate.context,
             )
 
-        return Job(key, path, still, request, make_key(made), take, candidate.take)
+        codecs = settings.video_codecs[:-1] if output == "video" else ()
+        sources = tuple((codec, source_key(key, codec)) for codec in codecs)
+        return Job(key, path, still, request, make_key(made), take, candidate.take, sources)
