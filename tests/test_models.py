@@ -179,8 +179,10 @@ def test_a_picture_the_vision_model_finds_unsuited_stays_still_and_is_asked_once
     assert len(animations(built)) == 1 and built.warnings == []
     assert "not suited: 1" in built.summary and "0 failed" in built.summary
     assert standin.count("chat") == 2 and standin.count("create") == 1, "nothing paid for the chart"
+    paid_site.configure(max_new=0)  # the chart takes no place in the budget: it will not be paid for
     again = paid_site.build()
     assert "not suited: 1" in again.summary and standin.count("chat") == 2, "the verdict is cached with the prompt"
+    assert again.warnings == [] and "max_new" not in again.summary
     paid_site.configure(select="all")  # the author asked for every image: the verdict is not theirs to follow
     everything = paid_site.build()
     assert len(animations(everything)) == 2 and standin.count("chat") == 2

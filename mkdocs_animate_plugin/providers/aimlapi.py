@@ -162,9 +162,24 @@ class AimlapiProvider(Provider):
             "take": request.take,
             "end_frame": self._loops(request),
         }
-        if self.model.negative and self.options.negative_prompt:
-            payload["negative"] = self.options.negative_prompt  # a field the request carries: part of the clip
+        if self.model.negative and self.options.negative_prompt != models.NEGATIVE_PROMPT:
+            # A negative prompt of the author's own makes another clip. The default one is left out of the key, so
+            # that the clips Kling 1.6 made before it was sent are still found.
+            payload["negative"] = self.options.negative_prompt
         return make_key(payload)
+
+    def needs_payment(self, request: AnimationRequest) -> str | None:
+        """As any paid provider's, except a picture the vision model already found unsuited: it will be left
+        still without a paid call, so it takes no place in `max_new`."""
+        if self._left_still(request):
+            return None
+        return super().needs_payment(request)
+
+    def _left_still(self, request: AnimationRequest) -> bool:
+        if request.prompt or request.opted_in or getattr(self.settings, "select", "auto") != "auto":
+            return False
+        cached = self.cache.get_text(self._prompt_key(request))
+        return bool(cached) and not _recalled(cached)[1]
 
     def _loops(self, request: AnimationRequest) -> bool:
         """The model closes the loop (its end frame or its loop flag), so the pipeline has nothing to close."""
