@@ -24,8 +24,9 @@ from .cache import Store
 from .config import Settings
 from .discover import KEY_ATTRIBUTE, find_images
 from .errors import AnimateError
-from .jobs import Job, Jobs, Resolver, Skip
+from .jobs import Job, Jobs, Resolver, Skip, source_key
 from .markup import Tag, img_tags, marked_tags, splice
+from .outputs import av1_type
 from .pages import PageLog, PageMemo
 from .produce import Producer
 from .remote import Remote
@@ -134,6 +135,12 @@ class Pipeline:
         clips = [self.recorder.known(key) for _, key, _, _ in replay.shown]
         if any(clip is None or self._held(clip["key"]) for clip in clips):
             return None  # planned afresh: a decision changed, or the last record does not know the clip
+        sources = [self._sources(key, entry) for _, key, _, entry in replay.shown]
+        if any(found is None for found in sources):
+            return None  # a video's other source is no longer cached: made again
+        for found in sources:
+            for source in found or ():
+                self.publisher.put(source)
         scheduler = self.producer.scheduler
         for (src, key, still, entry), clip in zip(replay.shown, clips):
             self.recorder.shown(clip, key, entry.file, entry.created, page, False)
@@ -202,7 +209,23 @@ class Pipeline:
             return None
         self._animated.add(page)
         url = self.publisher.url(entry, page_dir)
-        return rewrite.animated(tag, text, url, entry.ext, (entry.width, entry.height), self._still_sizes.get(key))
+        others = self._sources(key, entry) or ()  # one dropped since it was looked up: the H.264 alone
+        sources = [(self.publisher.url(source, page_dir), self._type(source)) for source in others]
+        return rewrite.animated(
+            tag, text, url, entry.ext, (entry.width, entry.height), self._still_sizes.get(key), sources=sources
+        )
+
+    def _sources(self, key: str, entry) -> list | None:
+        """A video's cached sources in its other codecs (`video_codecs`), best first; None if one is missing."""
+        if entry.ext != "mp4":
+            return []
+        found = [self.producer.cached(source_key(key, codec)) for codec in self.settings.video_codecs[:-1]]
+        return None if None in found else found
+
+    def _type(self, entry) -> str:
+        """The MIME type of a video's AV1 source, with its codec as the file's header names it."""
+        with open(self.store.path(entry), "rb") as file:
+            return av1_type(file.read(65536)) or "video/mp4"
 
     # --- as pages are written ------------------------------------------------------------------------------
 

@@ -47,7 +47,8 @@ class Producer:
         if self.scheduler.known(key):
             return
         entry = self.cached(key)
-        if entry:
+        # A video is cached with all its sources, or made again (its AV1 source from the same frames as its H.264).
+        if entry and all(self.cached(source) for _, source in job.sources):
             self.scheduler.done(key, Outcome("cached", entry))
             return
         if self.store.shared(key):  # in the shared store: downloaded beside the rest of the work, made if that fails
@@ -57,7 +58,7 @@ class Producer:
         if isinstance(decided, Outcome):
             self.scheduler.done(key, decided)
         else:
-            self.scheduler.submit(key, lambda: self._produce(key, decided))
+            self.scheduler.submit(key, lambda: self._produce(key, decided, job.sources))
 
     def _decide(self, job: Job) -> Outcome | AnimationRequest:
         """What becomes of an animation that no cache has: left still (offline, over budget), or made."""
@@ -78,17 +79,22 @@ class Producer:
         import asyncio
 
         entry, _ = await asyncio.to_thread(self.store.fetch, job.key)
+        for _, source in job.sources:  # a video's other sources too, unless this cache has them
+            if entry is None or self.cached(source):
+                continue
+            fetched, _ = await asyncio.to_thread(self.store.fetch, source)
+            entry = entry if fetched else None
         if entry is not None:
             return Outcome("cached", entry)
         decided = self._decide(job)
-        return decided if isinstance(decided, Outcome) else await self._produce(job.key, decided)
+        return decided if isinstance(decided, Outcome) else await self._produce(job.key, decided, job.sources)
 
-    async def _produce(self, key: str, request: AnimationRequest) -> Outcome:
-        outcome = await self._make(key, request)
+    async def _produce(self, key: str, request: AnimationRequest, sources: tuple[tuple[str, str], ...] = ()) -> Outcome:
+        outcome = await self._make(key, request, sources)
         self.progress.done(outcome.entry is not None)
         return outcome
 
-    async def _make(self, key: str, request: AnimationRequest) -> Outcome:
+    async def _make(self, key: str, request: AnimationRequest, sources: tuple[tuple[str, str], ...]) -> Outcome:
         import asyncio  # only a build that makes something needs the event loop's machinery
 
         async with self.scheduler.slot():
@@ -114,15 +120,18 @@ class Producer:
         cost = {"cost": clip.cost, "cost_reported": clip.cost_reported}
         try:
             async with self.scheduler.workers():
-                entry = await asyncio.to_thread(self._encode, key, request, clip)
+                entry = await asyncio.to_thread(self._encode, key, request, clip, sources)
         except ImageProblem as problem:  # a provider that decodes the still as it draws: the local animator
             return Outcome("skipped", reason=problem.reason, problem=str(problem), **cost)
         except AnimateError as error:
             return Outcome("failed", reason=str(error), **cost)
         return Outcome("new", entry, **cost)
 
-    def _encode(self, key: str, request: AnimationRequest, clip: Clip) -> Entry:
-        """Close the loop where the provider did not, encode, probe and store; a failed file never stays."""
+    def _encode(
+        self, key: str, request: AnimationRequest, clip: Clip, sources: tuple[tuple[str, str], ...] = ()
+    ) -> Entry:
+        """Close the loop where the provider did not, encode, probe and store; a failed file never stays. A video's
+        other `sources` (codec, key) are encoded from the same frames, by the same ffmpeg, and stored first."""
         from . import media  # numpy and ffmpeg: only when something is made
 
         size = (request.width, request.height)
@@ -140,12 +149,15 @@ class Producer:
             mode = "crossfade" if request.loop == "auto" else request.loop
             frames = media.close_loop(frames, mode, fps)
             count = media.looped_count(count, mode, fps)
-        temp = self.store.temp_path(key, output.ext)
+        targets = [*((codec, source, self.store.temp_path(source, output.ext)) for codec, source in sources)]
+        targets.append((request.output, key, self.store.temp_path(key, output.ext)))
         try:
-            info = media.encode(frames, size, fps, request.output, temp, count)
-            return self.store.put(key, temp, output.ext, info)
+            infos = media.encode_all(frames, size, fps, [(kind, temp) for kind, _, temp in targets], count)
+            entries = [self.store.put(name, temp, output.ext, info) for (_, name, temp), info in zip(targets, infos)]
+            return entries[-1]
         finally:
-            temp.unlink(missing_ok=True)
+            for _, _, temp in targets:
+                temp.unlink(missing_ok=True)
 
     def close(self) -> None:
         """Say what the budget held back, stop the progress line, release the provider and the scheduler."""

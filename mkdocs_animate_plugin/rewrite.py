@@ -7,6 +7,10 @@ siblings), so every rule of the theme (`img[align=left]`, `.md-typeset img[align
     <img src=STILL alt=... data-animate-key=KEY data-animate-src=ANIMATION data-animate-type=video/mp4
          data-animate-size=160x106>
 
+A video in more than one codec (`video_codecs: [av1, h264]`) also lists every source, best first and the H.264 one
+(still `data-animate-src`) last, as JSON: `data-animate-sources='[{"src": "KEY2.mp4", "type": "video/mp4;
+codecs=\"av01.0.04M.08\""}, {"src": "KEY.mp4", "type": "video/mp4"}]'`.
+
 `animate.js` draws the animation as a layer over the still's content box, from a shadow root on the nearest
 ancestor that can hold one, so the page's own tree (what the theme's selectors and scripts see) gains no element.
 Without the script, or with reduced motion, the visitor sees the still. The key stays on the tag so that a second
@@ -16,13 +20,15 @@ pass (`mkdocs-animate site` run twice) knows the image is done.
 from __future__ import annotations
 
 import html
+import json
 
 from .discover import KEY_ATTRIBUTE
 from .markup import Tag, splice
+from .outputs import BY_EXT
 
 CSS_FILE = "animate.css"
 JS_FILE = "animate.js"
-MIME = {"mp4": "video/mp4", "gif": "image/gif", "webp": "image/webp"}
+MIME = {ext: output.mime for ext, output in BY_EXT.items()}
 
 
 def mark(tag: Tag, key: str) -> tuple[int, int, str]:
@@ -43,10 +49,12 @@ def animated(
     ext: str,
     size: tuple[int, int],
     still_size: tuple[int, int] | None = None,
+    sources: list[tuple[str, str]] | tuple = (),
 ) -> str:
     """The markup that replaces `tag` (found in `text`): the original tag as written, with the animation named on
     it in `data-animate-*` attributes added at its end. `size` is the animation's; `still_size` is not needed: the
-    still keeps its own box, whatever it is."""
+    still keeps its own box, whatever it is. `sources`: a video's other files (URL, MIME type), best first, which
+    come before the one at `animation_url`."""
     original = unmark(text, tag)[2]
     extra = {
         # the animation's file is named by its key (a page replayed from memory may come without the mark)
@@ -55,6 +63,9 @@ def animated(
         "data-animate-type": MIME[ext],
         "data-animate-size": f"{size[0]}x{size[1]}",
     }
+    if sources:
+        listed = [*sources, (animation_url, MIME[ext])]
+        extra["data-animate-sources"] = json.dumps([{"src": src, "type": kind} for src, kind in listed])
     added = "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in extra.items())
     end = len(original) - 1  # before ">", or before "/>" where "/" is not the end of an unquoted value
     if original[end - 1] == "/" and original[end - 2] in "\"' \t\r\n":

@@ -1,6 +1,8 @@
 /* mkdocs-animate: plays each animation exactly over its still image, and lets every visitor pause it.
 
-   The page keeps every still <img> as it was written, with its animation named in data-animate-src. The still is
+   The page keeps every still <img> as it was written, with its animation named in data-animate-src (and, for a
+   video in several codecs, every source best first in data-animate-sources: the browser plays the first it can
+   decode, AV1 where it can, else the H.264 that every browser plays, and downloads only that one). The still is
    never moved, wrapped or given a sibling: the theme's rules (img[align=left], .md-typeset img[align]:only-child,
    figure img, a frame, max-width) lay it out as they would without the plugin. The animation is drawn as a layer
    from a shadow root on the nearest ancestor that can hold one (a <p>, <div>, <article>...): the page's own tree,
@@ -162,7 +164,7 @@
     host.shadowRoot.appendChild(box);
     var item = {
       still: still, host: host, box: box, layer: layer, button: button, video: video,
-      src: still.getAttribute("data-animate-src"), type: still.getAttribute("data-animate-type"),
+      src: still.getAttribute("data-animate-src"), type: still.getAttribute("data-animate-type"), sources: sourcesOf(still),
       near: false, visible: false, shown: false, loaded: false, failed: false, paused: false, played: false, label: ""
     };
     byStill.set(still, item);
@@ -194,6 +196,15 @@
     update(item);
   }
 
+  /* The video's sources, best first: data-animate-sources where the build wrote it, else the one file. */
+  function sourcesOf(still) {
+    try {
+      var listed = JSON.parse(still.getAttribute("data-animate-sources") || "null");
+      if (Array.isArray(listed) && listed.length) { return listed; }
+    } catch (error) { /* a page edited by hand: its one file */ }
+    return [{ src: still.getAttribute("data-animate-src"), type: still.getAttribute("data-animate-type") }];
+  }
+
   function wanted(item) {
     return !item.failed && !item.paused && (!reduce.matches || item.played);
   }
@@ -201,11 +212,15 @@
   function load(item) {
     item.loaded = true;
     if (item.video) {
-      var source = document.createElement("source");
-      source.src = item.src;
-      source.type = item.type;
-      source.addEventListener("error", function () { item.failed = true; update(item); });
-      item.layer.appendChild(source);
+      item.sources.forEach(function (listed, index) {
+        var source = document.createElement("source");
+        source.src = listed.src;
+        source.type = listed.type;
+        if (index === item.sources.length - 1) { /* the last one failed too: the still stays */
+          source.addEventListener("error", function () { item.failed = true; update(item); });
+        }
+        item.layer.appendChild(source);
+      });
       item.layer.preload = "auto";
       item.layer.load();
     } else {
