@@ -139,10 +139,12 @@ class Memo:
     def __init__(self, index: diskcache.Cache, name: str, remote: Remote | None = None, seed: bool = False) -> None:
         self._index, self._key = index, f"memo/{name}"
         self._remote = remote  # a shared memo is written back there, and (`seed`) read from there by a new cache
+        self._seeded = False
         raw = index.get(self._key)
         if raw is None and seed and remote and f"{INDEX}/{self._key}" in (remote.names(f"{INDEX}/memo/") or ()):
             body, _ = remote.read(f"{INDEX}/{self._key}")
             raw = body.decode("utf-8", "replace") if body is not None else None
+            self._seeded = raw is not None  # to be written to this cache as it is, not only if it changed
         try:
             old = json.loads(raw or "{}")
         except (TypeError, ValueError):
@@ -161,13 +163,15 @@ class Memo:
 
     def save(self) -> None:
         """Keep only what this build used, so the record never grows beyond the site."""
-        if self._new and self._new != self._old:
+        changed = self._new != self._old
+        if self._new and (changed or self._seeded):
             body = json.dumps(self._new, separators=(",", ":"))
             try:
                 self._index.set(self._key, body)
             except diskcache.Timeout:
                 pass  # another build holds the index: the next build finds less remembered, and reads more
-            if self._remote is not None:
+            # Shared only when this build learnt something (a build that used less would shrink it for everyone).
+            if self._remote is not None and not self._new.keys() <= self._old.keys():
                 self._remote.write(f"{INDEX}/{self._key}", body.encode())
 
 
