@@ -47,33 +47,35 @@ def _model(durations, *fields: str, end: str | None = None, loop: bool = False, 
 
 
 # From PROVIDER-API.md, "The catalogue today" (and the fields of Kling 1.6 Pro above it).
+# fmt: off
 CATALOGUE = {
     "kling-video/v1.6/pro/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale", "camera_control",
-                                                  end="tail_image_url"),  # fmt: skip
+                                                  end="tail_image_url"),
     "kling-video/v1.6/standard/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
     "kling-video/v2.1/standard/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
     "kling-video/v2.1/pro/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
     "klingai/v2.5-turbo/pro/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
     "klingai/video-v2-6-pro-image-to-video": _model((5, 10), "negative_prompt", "cfg_scale", sound=True),
     "klingai/video-v3-standard-image-to-video": _model(range(3, 16), "negative_prompt", "cfg_scale",
-                                                       end="tail_image_url", sound=True),  # fmt: skip
+                                                       end="tail_image_url", sound=True),
     "klingai/video-v3-pro-image-to-video": _model(range(3, 16), "negative_prompt", "cfg_scale",
-                                                  end="tail_image_url", sound=True),  # fmt: skip
+                                                  end="tail_image_url", sound=True),
     "klingai/video-o1-image-to-video": _model((5, 10), end="last_image_url"),
     "bytedance/seedance-1-0-pro": _model((5, 10), "seed", "resolution", "camerafixed", "watermark",
-                                         end="last_image_url"),  # fmt: skip
+                                         end="last_image_url"),
     "bytedance/seedance-1-0-pro-fast": _model((5, 10), "seed", "resolution", "camerafixed", "watermark",
-                                              end="last_image_url"),  # fmt: skip
+                                              end="last_image_url"),
     "luma/ray-2": _model((5, 9), "aspect_ratio", "resolution", loop=True),
     "luma/ray-flash-2": _model((5, 9), "aspect_ratio", "resolution", loop=True),
     "luma/ray-3.2": _model((5,), "aspect_ratio", "resolution", end="last_image_url", loop=True),
     "google/veo-3.1-first-last-image-to-video": _model((8,), "aspect_ratio", "resolution", end="last_image_url",
-                                                       sound=True, required=("prompt", "last_image_url")),  # fmt: skip
+                                                       sound=True, required=("prompt", "last_image_url")),
     "minimax/hailuo-02": _model((6, 10), "resolution", "enhance_prompt", end="last_image_url",
-                                required=("prompt",)),  # fmt: skip
+                                required=("prompt",)),
     # A model the plugin's table does not know, that makes sound unless told (it takes no flag to stop it).
     "acme/brand-new-image-to-video": _model((1, 5, 10), sound=True),
 }
+# fmt: on
 
 
 class StandIn:

@@ -22,15 +22,14 @@ from __future__ import annotations
 import email.utils
 import json
 import os
-import re
 import random
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-
 from mkdocs.plugins import get_plugin_logger
 
 from ..errors import AnimateError, MediaError, NotSuited, ProviderAuthError, ProviderError
@@ -517,7 +516,7 @@ def parse_answer(text: str) -> tuple[str, bool, str]:
     """(prompt, suits motion, reason) from the vision model's answer: the JSON object it was asked for (bare or
     fenced, anywhere in the text), else a first line that says yes or no with the prompt below it, else the whole
     text as the prompt of a picture that suits motion."""
-    found = re.search(r"\{.*\}", text, re.S)
+    found = re.search(r"\{.*\}", text, re.DOTALL)
     if found:
         try:
             data = json.loads(found.group(0))

@@ -64,7 +64,7 @@ class Model:
 
 UNKNOWN = Model(durations=(), source="not in the table: common fields only, loop by crossfade")
 
-_KLING_OLD = dict(duration_text=True, durations=(5, 10))  # the `kling-video/...` paths: "5" as a string
+_KLING_OLD: dict[str, Any] = {"duration_text": True, "durations": (5, 10)}  # the `kling-video/...` paths: "5" as a string
 _SRC = "shared/PROVIDER-API.md line"
 
 MODELS: dict[str, Model] = {
