@@ -66,6 +66,7 @@ class OnnxDepth:
     values are nearer, as ours."""
 
     def __init__(self, path: Path) -> None:
+        self.path = path  # what a worker process loads the model from: a session cannot be sent to it
         try:
             import onnxruntime
         except ImportError:

@@ -59,11 +59,11 @@ _ENV = {**os.environ, "SVT_LOG": "1"}
 
 
 # x264's preset by the frame's size. `slow` spends its effort where a pixel is large on screen; on a large frame the
-# same effort costs four times as much for detail the eye cannot find. Measured on a 5 s parallax clip
-# (benchmarks/cold_build.py --profile): 640x480 `slow` 1.5 CPU s, 141 KiB, 35.2 dB; 1280x960 `slow` 6.4 CPU s,
-# 434 KiB, 37.2 dB, `fast` 3.1 CPU s, 411 KiB, 37.0 dB, `faster` 2.6 CPU s, 338 KiB, 36.3 dB: still truer than the
-# small clip at `slow`, and lighter.
-_PRESETS = ((400_000, "slow"), (800_000, "fast"), (None, "faster"))  # up to this many pixels a frame: preset
+# same effort costs four times as much for detail the eye cannot find. Measured on a 5 s parallax clip, one thread
+# (benchmarks/cold_build.py --profile): 640x480 `slow` 1.5 CPU s, 141 KiB, 35.2 dB PSNR; 1280x960 `slow` 6.4 CPU s,
+# 434 KiB, 37.2 dB; `fast` 3.1 s, 411 KiB, 37.0 dB; `faster` 2.5 s, 338 KiB, 36.2 dB; `veryfast` 1.5 s, 265 KiB,
+# 35.6 dB: as true to the drawing as the small clip at `slow`, for 2x its bytes at 4x its pixels.
+_PRESETS = ((400_000, "slow"), (800_000, "faster"), (None, "veryfast"))  # up to this many pixels a frame: preset
 
 
 def x264_preset(size: tuple[int, int]) -> str:

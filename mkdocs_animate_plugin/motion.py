@@ -97,6 +97,21 @@ def kenburns_frames(
 PARALLAX_MARGIN = 0.04  # of each side, kept out of frame so that the warp never reaches the picture's edge
 PARALLAX_STRENGTH = 0.035  # camera orbit radius, as a fraction of the width: near and far parts part by this much
 
+# The warp runs in whole numbers: positions in 1/64 px (finer than any eye sees in a motion of a pixel a frame or
+# less), depth in 1/4096. Integer arithmetic gives the same frames on every machine, and it is about five times
+# faster than the same warp in floats (benchmarks/cold_build.py --profile measures it).
+_SUBPIXEL = 6  # bits: positions are in 1/64 px
+_DEPTH_BITS = 12
+# Each pixel is held as three 21-bit lanes of one uint64 (R, G, B), so one gather fetches a whole pixel and one
+# multiply weighs all three channels: 255 * 64 * 64 < 2**21, so no lane ever spills into the next.
+_LANE = 21
+_ROWS = 32  # rows warped at once: the working arrays stay in the processor's cache
+
+
+def _pack(pixels: np.ndarray) -> np.ndarray:
+    wide = pixels.reshape(-1, 3).astype(np.uint64)
+    return wide[:, 0] | (wide[:, 1] << np.uint64(_LANE)) | (wide[:, 2] << np.uint64(2 * _LANE))
+
 
 def parallax_frames(
     image: Image.Image, depth: np.ndarray, size: tuple[int, int], count: int, take: int = 1
@@ -104,34 +119,51 @@ def parallax_frames(
     """`count` frames of a small camera orbit over the picture: near parts (depth 1) move against far ones
     (depth 0) about the middle distance. Each output pixel samples the picture backward, bilinearly, at its own
     depth's offset, so nothing tears and nothing is left empty; the orbit is periodic, so the loop is seamless.
-    `depth` is a map of `image`'s size."""
+    `depth` is a map of `image`'s size. Neither is kept once the warp is set up."""
     width, height = size
     margin_x, margin_y = round(width * PARALLAX_MARGIN), round(height * PARALLAX_MARGIN)
     source_size = (width + 2 * margin_x, height + 2 * margin_y)
-    source = np.asarray(image.resize(source_size, Image.Resampling.LANCZOS), dtype=np.float32).reshape(-1, 3)
+    stride = source_size[0]
+    # One spare row: the bilinear neighbours of the last row's pixels stay inside the array.
+    packed = np.concatenate([_pack(np.asarray(image.resize(source_size, Image.Resampling.LANCZOS))),
+                             np.zeros(stride + 2, dtype=np.uint64)])  # fmt: skip
     depth_map = Image.fromarray(depth.astype(np.float32), mode="F").resize(source_size, Image.Resampling.BILINEAR)
     near = np.asarray(depth_map, dtype=np.float32)[margin_y : margin_y + height, margin_x : margin_x + width] - 0.5
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-    xs += margin_x
-    ys += margin_y
+    near_q = np.round(near * (1 << _DEPTH_BITS)).astype(np.int32)
+    del image, depth, depth_map, near  # the still and its depth are no longer needed: only `packed` and `near_q`
+    one = 1 << _SUBPIXEL
+    xs = ((np.arange(width, dtype=np.int32) + margin_x) * one)[None, :]
+    ys = ((np.arange(height, dtype=np.int32) + margin_y) * one)[:, None]
+    x_max, y_max = (source_size[0] - 1) * one - 1, (source_size[1] - 1) * one - 1
     # Never further than the margin: the biggest offset is half the orbit (depth 0 or 1 against 0.5).
     radius = min(width * PARALLAX_STRENGTH, 1.8 * margin_x, 1.8 * margin_y * 2)
     turn = 1 if take % 2 else -1
     start = 0.9 * (take - 1)  # another take starts the orbit elsewhere
+    half = 1 << (_DEPTH_BITS - 1)
+    mask, fraction = np.uint64((1 << _LANE) - 1), one - 1
+    rounding = np.uint64(sum(1 << (2 * _SUBPIXEL - 1 + lane * _LANE) for lane in range(3)))
+    shifts = [np.uint64(2 * _SUBPIXEL + lane * _LANE) for lane in range(3)]
     for index in range(count):
         angle = start + turn * 2 * math.pi * index / count
-        fx = xs + radius * math.cos(angle) * near
-        fy = ys + 0.5 * radius * math.sin(angle) * near
-        yield _bilinear(source, source_size, fx, fy)
-
-
-def _bilinear(flat: np.ndarray, size: tuple[int, int], fx: np.ndarray, fy: np.ndarray) -> np.ndarray:
-    width, height = size
-    fx = np.clip(fx, 0, width - 1.001)
-    fy = np.clip(fy, 0, height - 1.001)
-    x0, y0 = fx.astype(np.int32), fy.astype(np.int32)
-    wx, wy = (fx - x0)[..., None], (fy - y0)[..., None]
-    index = y0 * width + x0
-    top = flat[index] * (1 - wx) + flat[index + 1] * wx
-    bottom = flat[index + width] * (1 - wx) + flat[index + width + 1] * wx
-    return np.clip(top * (1 - wy) + bottom * wy + 0.5, 0, 255).astype(np.uint8)
+        dx = round(radius * math.cos(angle) * one)  # the camera's offset this frame, in 1/64 px at depth +-1
+        dy = round(0.5 * radius * math.sin(angle) * one)
+        frame = np.empty((height, width, 3), dtype=np.uint8)
+        for row in range(0, height, _ROWS):
+            depth_rows = near_q[row : row + _ROWS]
+            x = (depth_rows * dx + half) >> _DEPTH_BITS
+            x += xs
+            np.clip(x, 0, x_max, out=x)
+            y = (depth_rows * dy + half) >> _DEPTH_BITS
+            y += ys[row : row + _ROWS]
+            np.clip(y, 0, y_max, out=y)
+            wx, wy = (x & fraction).astype(np.uint64), (y & fraction).astype(np.uint64)
+            at = (y >> _SUBPIXEL) * stride + (x >> _SUBPIXEL)
+            left = np.uint64(one) - wx
+            top = packed[at] * left + packed[at + 1] * wx
+            at += stride
+            bottom = packed[at] * left + packed[at + 1] * wx
+            mixed = top * (np.uint64(one) - wy) + bottom * wy + rounding
+            out = frame[row : row + _ROWS]
+            for lane, shift in enumerate(shifts):
+                out[..., lane] = (mixed >> shift) & mask
+        yield frame

@@ -3,21 +3,178 @@ for their own images.
 
 MkDocs renders every page's content before it writes any page, so jobs are submitted while pages render and
 collected when they are written. The jobs are coroutines on an event loop in a thread of its own (the network
-providers are async; the local one hands its drawing to worker threads).
+providers are async). CPU work that Python's GIL would serialize (the local animator's drawing, with the encoder
+it feeds) runs in worker processes, one per core: `run_in_process`.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import pickle
+import struct
+import subprocess
+import sys
 import threading
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
+
+from .errors import AnimateError
 
 if TYPE_CHECKING:
     import asyncio
     import concurrent.futures
 
 T = TypeVar("T")
+
+
+def cores() -> int:
+    """The cores this process may use: its CPU affinity (a container's or `taskset`'s limit), else the machine's."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
+# --- worker processes ------------------------------------------------------------------------------------------
+# As many workers as cores, started on first use (a warm build starts none) and kept for the build. Each is a
+# fresh interpreter (`python -c`, small: numpy and Pillow, never MkDocs and the pages) that runs one task at a
+# time, sent and answered as pickles over its stdin and stdout. Not multiprocessing's spawn: that imports the
+# caller's main script again in every worker, which breaks a build script without an `if __name__` guard. Not a
+# fork: a fork copies a build's threads' locks mid-use. The workers are this process's children, so their CPU time
+# (and their ffmpeg's) counts as the build's.
+
+_HEADER = struct.Struct("<Q")
+
+
+class _Worker:
+    def __init__(self) -> None:
+        # The worker finds the package as this process does, whatever put it on the path.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from mkdocs_animate_plugin.scheduler import _serve; _serve()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+        )  # fmt: skip
+
+    def call(self, function: Callable[..., T], args: tuple) -> T:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        try:
+            _send(self.proc.stdin, (function, args))
+            ok, value = _receive(self.proc.stdout)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            self.stop()
+            raise AnimateError("a worker process died while drawing (out of memory?)") from None
+        if ok:
+            return value
+        raise value
+
+    def stop(self) -> None:
+        if self.proc.stdin is not None:
+            try:
+                self.proc.stdin.close()  # the worker's loop ends at the end of its input
+            except OSError:
+                pass
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _send(stream, value: object) -> None:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream) -> tuple:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError
+    return pickle.loads(stream.read(_HEADER.unpack(header)[0]))
+
+
+def _serve() -> None:
+    """A worker's loop: run each task it is sent and send back its result, or the exception it raised."""
+    channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not corrupt the channel
+    while True:
+        try:
+            function, args = _receive(channel_in)
+        except EOFError:
+            return
+        try:
+            answer: tuple = (True, function(*args))
+        except Exception as error:  # handed to the caller, which raises it
+            answer = (False, error)
+        try:
+            _send(channel_out, answer)
+        except (pickle.PicklingError, TypeError, AttributeError):
+            _send(channel_out, (False, AnimateError(f"{type(answer[1]).__name__}: {answer[1]}")))
+
+
+_idle: list[_Worker] = []
+_started = 0
+_users = 0
+_lock = threading.Condition()
+
+
+def run_in_process(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` in a worker process (a module-level function, arguments that pickle), waited for; its
+    exception is raised here. At most one task per core runs at once; more wait for a free worker."""
+    global _started
+    with _lock:
+        while not _idle and _started >= cores():
+            _lock.wait()
+        if _idle:
+            worker = _idle.pop()
+        else:
+            _started += 1
+            worker = None
+    try:
+        worker = worker or _Worker()
+        result = worker.call(function, args)
+    except BaseException:
+        if worker is not None and worker.proc.poll() is not None:
+            worker = None  # dead: another is started when needed
+        raise
+    finally:
+        with _lock:
+            if worker is not None:
+                _idle.append(worker)
+            else:
+                _started -= 1
+            _lock.notify()
+    return result
+
+
+def _hold_workers() -> None:
+    global _users
+    with _lock:
+        _users += 1
+
+
+def _release_workers() -> None:
+    """The last scheduler to close stops the idle workers (every task was waited for by then)."""
+    global _users
+    with _lock:
+        _users = max(0, _users - 1)
+        if _users:
+            return
+    stop_workers()
+
+
+def stop_workers() -> None:
+    global _started
+    with _lock:
+        workers = list(_idle)
+        _idle.clear()
+        _started -= len(workers)
+    for worker in workers:
+        worker.stop()
+
+
+atexit.register(stop_workers)
 
 
 class Resolved(Generic[T]):
@@ -52,7 +209,10 @@ class Scheduler(Generic[T]):
         if self._loop is None:
             self._loop = asyncio.new_event_loop()
             self._slots = asyncio.Semaphore(self.concurrency)
-            self._cpu = asyncio.Semaphore(os.cpu_count() or 1)
+            # CPU work at once: one per core, and never more than `concurrency` (for the local animator the
+            # drawing is the generation).
+            self._cpu = asyncio.Semaphore(min(cores(), self.concurrency))
+            _hold_workers()
             self._thread = threading.Thread(target=self._loop.run_forever, name="animate-scheduler", daemon=True)
             self._thread.start()
         return self._loop
@@ -81,7 +241,8 @@ class Scheduler(Generic[T]):
         return self._slots
 
     def workers(self) -> asyncio.Semaphore:
-        """One of the places for CPU work (drawing, encoding): as many as the machine has cores."""
+        """One of the places for CPU work (drawing, encoding): as many as the machine has cores, at most
+        `concurrency`."""
         assert self._cpu is not None
         return self._cpu
 
@@ -106,3 +267,4 @@ class Scheduler(Generic[T]):
             if not self._loop.is_running():
                 self._loop.close()
             self._loop = None
+            _release_workers()
