@@ -6,6 +6,7 @@ Without Chromium these tests are skipped with the reason, except under CI=true, 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import shutil
 import socket
@@ -362,4 +363,157 @@ def test_material_instant_navigation_tabs_and_dark_mode(browser, material_site):
     wait_playing(page, 1)
     assert any(url.endswith(hidden) for url in clips), (hidden, clips)
     assert page.evaluate(f"() => {ITEMS}[0].layer.paused"), "the tab closed: its animation pauses"
+    assert errors == []
+
+
+# --- lighter files: AV1 before H.264 (video_codecs), animated AVIF (output: avif) ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def lighter(tmp_path_factory):
+    """A page with a video in AV1 and H.264 (`video_codecs: [av1, h264]`) and an animated AVIF, built and served."""
+    from .conftest import FAST, Site
+
+    root = tmp_path_factory.mktemp("lighter")
+    config = {"site_name": "Lighter", "docs_dir": "docs", "theme": {"name": "mkdocs", "highlightjs": False},
+              "markdown_extensions": ["attr_list"],
+              "plugins": ["search", {"animate": {"provider": "local", **FAST, "duration": 2,
+                                                 "video_codecs": ["av1", "h264"]}}]}  # fmt: skip
+    (root / "docs").mkdir()
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    site = Site(root)
+    site.image("img/rocket.jpg", PHOTOS / "rocket.jpg")
+    site.image("img/coffee.png", PHOTOS / "coffee.png")
+    words = "\n\n".join(["Words between the pictures."] * 3)
+    site.page("index.md", f"# Lighter\n\n![A rocket on its pad](img/rocket.jpg)\n\n{words}\n\n"
+                          "![A cup of coffee](img/coffee.png){ data-animate-output=avif }\n\nThe end.\n")  # fmt: skip
+    built = site.build(strict=True)
+    server, url = serve(built.site)
+    yield url
+    server.shutdown()
+
+
+def clip_requests(page) -> list[str]:
+    clips: list[str] = []
+    page.on("request", lambda r: clips.append(r.url.rsplit("/", 1)[-1]) if r.url.endswith((".mp4", ".avif")) else None)
+    return clips
+
+
+def test_chromium_plays_the_av1_source_and_downloads_only_it(browser, lighter):
+    context = browser.new_context()
+    errors: list[str] = []
+    offline(context, errors)
+    page = context.new_page()
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    clips = clip_requests(page)
+    page.goto(lighter + "/")
+    wait_playing(page)
+    still = page.locator("img[alt='A rocket on its pad']")
+    sources = json.loads(still.get_attribute("data-animate-sources"))
+    av1, h264 = (s["src"].rsplit("/", 1)[-1] for s in sources)
+    assert page.evaluate(f"() => {ITEMS}[0].layer.currentSrc").endswith("/" + av1)
+    listed = page.locator(LAYER).evaluate("v => [...v.querySelectorAll('source')].map(s => s.getAttribute('type'))")
+    assert listed == [sources[0]["type"], "video/mp4"] and "av01" in listed[0]
+    assert page.locator(LAYER).evaluate("v => v.videoWidth") == 160
+    page.wait_for_timeout(300)
+    assert av1 in clips and h264 not in clips, clips
+    assert errors == []
+    context.close()
+
+
+def test_where_av1_fails_the_h264_source_plays(browser, lighter):
+    page, errors = open_page(browser, lighter + "/")
+    still = page.locator("img[alt='A rocket on its pad']")
+    av1 = json.loads(still.get_attribute("data-animate-sources"))[0]["src"].rsplit("/", 1)[-1]
+    # A browser that cannot decode it: the AV1 file is refused before the page sets the layer up.
+    page.route(f"**/{av1}", lambda route: route.abort())
+    page.reload()
+    wait_playing(page)
+    assert page.evaluate(f"() => {ITEMS}[0].layer.currentSrc").endswith(still.get_attribute("data-animate-src"))
+    assert page.evaluate(f"() => {ITEMS}[0].state") == "playing"
+    # Only the refusal itself is reported (its request, and the console's line for it).
+    assert [e for e in errors if av1 not in e and e != "Failed to load resource: net::ERR_FAILED"] == []
+
+
+def test_chromium_shows_the_animated_avif(browser, lighter):
+    page, errors = open_page(browser, lighter + "/")
+    avif = page.locator("img.animate-layer")
+    avif.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => {ITEMS}[1].layer.complete && getComputedStyle({ITEMS}[1].layer).opacity === '1'")
+    assert avif.evaluate("i => [i.currentSrc.split('.').pop(), i.naturalWidth, i.naturalHeight]") == ["avif", 160, 106]
+    # It moves: two screenshots of the layer, a moment apart, differ.
+    first = avif.screenshot()
+    page.wait_for_timeout(700)
+    assert avif.screenshot() != first
+    assert errors == []
+
+
+def test_lighter_files_with_reduced_motion_download_nothing(browser, lighter):
+    context = browser.new_context(reduced_motion="reduce")
+    errors: list[str] = []
+    offline(context, errors)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    clips = clip_requests(page)
+    page.goto(lighter + "/")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(f"() => {ITEMS}.length === 2")
+    page.wait_for_timeout(500)
+    assert clips == []
+    labels = page.evaluate(f"() => {ITEMS}.map(i => [getComputedStyle(i.layer).opacity, i.button.getAttribute('aria-label')])")
+    assert labels == [["0", "Play animation"]] * 2
+    # Asked to play, the video plays its AV1 source.
+    page.locator(".animate-button").first.click()
+    wait_playing(page)
+    assert clips and clips[0].endswith(".mp4") and page.evaluate(f"() => {ITEMS}[0].layer.currentSrc").endswith(clips[0])
+    assert errors == []
+    context.close()
+
+
+def test_lighter_files_by_keyboard_only(browser, lighter):
+    page, errors = open_page(browser, lighter + "/")
+    wait_playing(page)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    reached = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        index = page.evaluate(f"""() => {ITEMS}.findIndex(i => i.button.getRootNode().activeElement === i.button)""")
+        if index >= 0 and index not in reached:
+            reached.append(index)
+            page.keyboard.press("Enter")
+            page.wait_for_function(f"() => {ITEMS}[{index}].state === 'paused'")
+            page.keyboard.press("Space")
+            page.wait_for_function(f"() => {ITEMS}[{index}].state === 'playing'")
+        if len(reached) == 2:
+            break
+    assert reached == [0, 1], "Tab reaches the AV1 video's button, then the AVIF's"
+    wait_playing(page)
+    assert errors == []
+
+
+def test_lighter_files_on_a_phone(browser, lighter):
+    page, errors = open_page(
+        browser, lighter + "/", viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
+        has_touch=True,
+    )  # fmt: skip
+    wait_playing(page)
+    assert page.evaluate(f"() => {ITEMS}[0].layer.currentSrc").endswith(".mp4")
+    for index in (0, 1):
+        page.evaluate(f"() => {ITEMS}[{index}].still.scrollIntoView({{block: 'center'}})")
+        page.wait_for_function(f"() => getComputedStyle({ITEMS}[{index}].layer).opacity === '1'")
+        # The layer lies on the still's content box (inside the theme's border and padding).
+        still, layer = page.evaluate(
+            f"""() => [{ITEMS}[{index}].still, {ITEMS}[{index}].layer].map((e, n) => {{
+                 const r = e.getBoundingClientRect(), s = getComputedStyle(e), px = v => n ? 0 : parseFloat(v);
+                 const l = px(s.borderLeftWidth) + px(s.paddingLeft), t = px(s.borderTopWidth) + px(s.paddingTop);
+                 const w = l + px(s.borderRightWidth) + px(s.paddingRight);
+                 const h = t + px(s.borderBottomWidth) + px(s.paddingBottom);
+                 return [r.left + l, r.top + t, r.width - w, r.height - h]; }})"""
+        )
+        assert all(abs(a - b) < 0.5 for a, b in zip(still, layer)), (still, layer)
+        assert still[2] <= 390
+    page.locator(".animate-button").first.tap()
+    page.wait_for_function(f"() => {ITEMS}[0].state === 'paused'")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing wider than the phone"
     assert errors == []
