@@ -143,7 +143,7 @@ class AnimateConfig(base.Config):
     max_new = Number(int, default=20, minimum=0)
     offline = c.Type(bool, default=False)
     serve = c.Choice(("cache", "generate"), default="cache")
-    timeout = Number((int, float), default=900, minimum=1)
+    timeout = Number((int, float), default=3600, minimum=1)
     cache_dir = c.Type(str, default=".cache/plugin/animate")
     cache_url = c.Optional(CacheUrl())  # a second level shared by every machine: s3://bucket/prefix (remote.py)
     cost_per_clip = Number((int, float), default=0.49, minimum=0)

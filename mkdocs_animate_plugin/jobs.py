@@ -152,6 +152,7 @@ class Jobs:
                 output=output,
                 take=take,
                 prompt=candidate.prompt,
+                opted_in=candidate.opted_in,
                 context=candidate.context,
             )
 
