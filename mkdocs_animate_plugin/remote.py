@@ -79,6 +79,7 @@ class Remote:
         self.bucket, self.prefix = parse_url(url)
         self.read_only = read_only
         self.down: str | None = None  # why the store is off for the rest of the build
+        self._warned = False  # one warning a build, whatever goes wrong
         self.requests = 0  # HTTP requests sent, for the benchmark and the tests
         self._client: Any = None
         self._lock = threading.Lock()
@@ -133,7 +134,9 @@ class Remote:
         code, status = _code(error)
         if code in _NOT_FOUND or code in _EXISTS:
             return code
-        if code is None or code in _REFUSED or status in (401, 403):
+        if code == "AccessDenied" and action in ("create", "write", "delete"):
+            self._refuse_writes(f"AccessDenied ({status})")  # a key that may read only (previews, forks)
+        elif code is None or code in _REFUSED or status in (401, 403):
             self._turn_off(_reason(error, code, status))
         else:  # a passing fault of one request (a 5xx): this object only, the store stays on
             log.debug(f"The shared cache {self.url} failed to {action}: {code} ({status})")
@@ -144,7 +147,18 @@ class Remote:
             if self.down is not None:
                 return
             self.down = reason
-        log.warning(f"The shared cache {self.url} cannot be used ({reason}); this build goes on with the local cache")
+            warned, self._warned = self._warned, True
+        if not warned:
+            log.warning(f"The shared cache {self.url} cannot be used ({reason}); this build goes on with the local cache")
+
+    def _refuse_writes(self, reason: str) -> None:
+        with self._lock:
+            if self.read_only:
+                return
+            self.read_only = True
+            warned, self._warned = self._warned, True
+        if not warned:
+            log.warning(f"The shared cache {self.url} refuses writes ({reason}); this build only reads from it")
 
     def _usable(self, writing: bool = False) -> bool:
         return self.down is None and not (writing and self.read_only)

@@ -347,3 +347,4 @@ def test_a_claim_left_by_a_killed_machine_is_polled_not_paid_again(bucket, stand
     assert built.warnings == [] and "(1 new, 0 from cache)" in built.summary
     assert standin.count("create") == 1, "the id in the store was polled; nothing was paid twice"
     assert len(animations(built)) == 1
+
