@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from warm_build import ENV, make_site  # noqa: E402  (the same 2-images-a-page site as the warm benchmark)
+from warm_build import ENV, make_site
 
 
 class S3Server:

@@ -29,9 +29,9 @@ from .markup import Tag, img_tags, marked_tags, splice
 from .outputs import av1_type
 from .pages import PageLog, PageMemo
 from .produce import Producer
-from .remote import Remote
 from .providers import provider_class
 from .publish import Publisher
+from .remote import Remote
 from .report import Outcome, Report, Summary
 from .review import Recorder, Review, image_name, model_of
 from .stills import Stills

@@ -80,6 +80,7 @@ class Remote:
         self.read_only = read_only
         self.down: str | None = None  # why the store is off for the rest of the build
         self._warned = False  # one warning a build, whatever goes wrong
+        self._errors: tuple[type[BaseException], ...] = ()  # botocore's, once it is imported: the store's answers
         self.requests = 0  # HTTP requests sent, for the benchmark and the tests
         self._client: Any = None
         self._lock = threading.Lock()
@@ -115,6 +116,9 @@ class Remote:
             response_checksum_validation="when_required",
             s3={"addressing_style": "path" if endpoint else "auto"},
         )
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        self._errors = (BotoCoreError, ClientError)
         client = boto3.session.Session().client("s3", config=config)
         client.meta.events.register("before-send.s3", self._count)
         return client
@@ -187,7 +191,7 @@ class Remote:
             return {item["Key"][skip:] for page in pages for item in page.get("Contents", ())}
         except CacheError as error:
             self._turn_off(str(error))
-        except Exception as error:  # botocore's errors: the store cannot be listed
+        except self._errors as error:  # botocore's errors: the store cannot be listed
             self._failed("list", error)
         return None
 
@@ -214,7 +218,7 @@ class Remote:
             return None, None
         except OSError:
             raise
-        except Exception as error:
+        except self._errors as error:
             self._failed("read", error)
             return None, None
         meta = {k.lower(): v for k, v in (answer.get("Metadata") or {}).items()}
@@ -244,7 +248,7 @@ class Remote:
         except CacheError as error:
             self._turn_off(str(error))
             return None
-        except Exception as error:
+        except self._errors as error:
             code = self._failed("create", error)
             return False if code in _EXISTS else None
         return True
@@ -274,7 +278,7 @@ class Remote:
             pass  # the local file went away meanwhile (pruned, replaced): nothing to share
         except CacheError as error:
             self._turn_off(str(error))
-        except Exception as error:
+        except self._errors as error:
             self._failed("write", error)
 
     def _put(self, name: str, source: Path | bytes, meta: dict[str, str], *, exclusive: bool) -> None:
@@ -289,7 +293,7 @@ class Remote:
             return
         try:
             self._s3().delete_object(Bucket=self.bucket, Key=self._name(name))
-        except Exception as error:
+        except self._errors as error:
             self._failed("delete", error)
         self._noted(name, False)
 
