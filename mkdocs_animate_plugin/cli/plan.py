@@ -94,6 +94,8 @@ def dry_run(config_file: Path, options: dict, level: int = logging.WARNING):
             raise click.ClickException(str(error)) from None
         finally:
             config.plugins.on_shutdown()
+            # MkDocs keeps plugin instances for the whole process: a later build in it must build, not plan.
+            plugin.host_class = None
     planner = plugin.last
     if planner is None:
         raise click.ClickException("the animate plugin is disabled in this configuration")

@@ -210,7 +210,7 @@ class AimlapiProvider(Provider):
         """The paid clip, kept or made, and what its probe said (each file is probed once)."""
         import asyncio
 
-        path = self.cache.blob(key)
+        path = await asyncio.to_thread(self.cache.blob, key)  # may fetch the clip from a shared store
         if path.is_file():
             try:
                 return path, await asyncio.to_thread(probe_clip, path)
