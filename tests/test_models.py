@@ -12,7 +12,7 @@ import pytest
 
 from mkdocs_animate_plugin import media
 from mkdocs_animate_plugin.providers import models
-from mkdocs_animate_plugin.providers.aimlapi import parse_answer
+from mkdocs_animate_plugin.providers.aimlapi.prompt import parse_answer
 
 from .conftest import picture
 from .standin import CATALOGUE, KEY, PROMPT

@@ -11,14 +11,8 @@ import httpx
 import pytest
 
 from mkdocs_animate_plugin.errors import ProviderAuthError, ProviderError
-from mkdocs_animate_plugin.providers import aimlapi
-from mkdocs_animate_plugin.providers.aimlapi import (
-    MAX_WAIT,
-    AimlapiOptions,
-    AimlapiProvider,
-    _message,
-    backoff,
-)
+from mkdocs_animate_plugin.providers.aimlapi import AimlapiOptions, AimlapiProvider
+from mkdocs_animate_plugin.providers.aimlapi.client import MAX_WAIT, RETRIES, _message, backoff
 
 
 def test_backoff_doubles_with_jitter_and_is_bounded():
@@ -146,7 +140,7 @@ def test_call_gives_up_after_the_retries(no_waiting):
     provider = provider_with([httpx.Response(503)], calls)
     with pytest.raises(ProviderError, match=r"GET /v2/video/generations answered 503 after 6 tries"):
         call(provider)
-    assert len(calls) == aimlapi.RETRIES + 1
+    assert len(calls) == RETRIES + 1
 
 
 @pytest.mark.parametrize("status", [401, 403])
