@@ -1,7 +1,7 @@
 """The review gallery: the standard library's HTTP server on 127.0.0.1, a page (assets/gallery.*) and a small API.
 
     GET  /                       the gallery page; /gallery.css, /gallery.js beside it
-    GET  /api/clips              the last build's clips with their states (review.rows), pending first
+    GET  /api/clips              the last build's clips with their states (record.rows), pending first
     GET  /media/still/<key>      the clip's still, from the site's sources
     GET  /media/animation/<key>  one animation of the clip, from the cache (byte ranges for video)
     POST /api/decide             {"key": ..., "action": "approve" | "reject" | "retake"}: written to the file at once
@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .review import Review, ReviewError, decide, read_record, rows
+from .record import read_record, rows
+from .review import Review, ReviewError, decide
 
 HOST = "127.0.0.1"
 ASSETS = Path(__file__).parent / "assets"

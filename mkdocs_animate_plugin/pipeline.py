@@ -31,9 +31,10 @@ from .pages import PageLog, PageMemo
 from .produce import Producer
 from .providers import provider_class
 from .publish import Publisher
+from .record import Recorder, model_of
 from .remote import Remote
 from .report import Outcome, Report, Summary
-from .review import Recorder, Review, image_name, model_of
+from .review import Review, image_name
 from .stills import Stills
 
 log = get_plugin_logger("animate")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_animate_plugin.review import RECORD, Review
+from mkdocs_animate_plugin.record import RECORD
+from mkdocs_animate_plugin.review import Review
 
 from .conftest import PHOTOS, REPO, picture
 

@@ -42,7 +42,8 @@ def review(
     review file (review_file, animate-review.yml beside mkdocs.yml) at once. With publish: approved, only
     approved animations reach the site. The animations are those of the last build (its record in the cache);
     where there is none, the site is built first."""
-    from ..review import Review, ReviewError, decide, find, read_record, rows
+    from ..record import find, read_record, rows
+    from ..review import Review, ReviewError, decide
 
     start_logging(logging.INFO)
     settings = load_settings(config_file, {})
