@@ -1,7 +1,7 @@
 """The cache's second level: an S3-compatible object store shared by every machine that builds the site (AWS S3,
 Cloudflare R2, Google Cloud Storage's interoperability API, MinIO), given as `cache_url: s3://bucket/prefix`.
 
-This module knows objects, not the cache's layout: `cache.py` names them. What it promises:
+This module knows objects, not the cache's layout: `cache/layout.py` names them. What it promises:
 
 - every object it writes carries the sha256 of its bytes (metadata `sha256`); whatever it reads is checked against
   it, and an object whose bytes do not match is deleted from the store and reported as damaged;
@@ -20,7 +20,6 @@ AWS chain. boto3 is imported on the first request; nothing of the credentials is
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import threading
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from mkdocs.plugins import get_plugin_logger
 
 from .errors import CacheError
+from .remote_answers import EXISTS, NOT_FOUND, REFUSED, code_of, endpoint, reason
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -42,10 +42,6 @@ CONNECTIONS = 16  # the pool shared by downloads (on the default executor's thre
 INSTALL = "pip install 'mkdocs-animate-plugin[s3]'"
 # A bucket name as S3 allows it (3-63 lower-case letters, digits, dots and hyphens).
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_NOT_FOUND = {"NoSuchKey", "NotFound", "404"}
-_EXISTS = {"PreconditionFailed", "412", "ConditionalRequestConflict", "409"}
-_REFUSED = {"InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken",
-            "InvalidClientTokenId", "NoSuchBucket", "AllAccessDisabled", "AuthorizationHeaderMalformed"}  # fmt: skip
 
 
 def parse_url(url: str) -> tuple[str, str]:
@@ -105,7 +101,6 @@ class Remote:
             from botocore.config import Config
         except ImportError:
             raise CacheError(f"cache_url needs boto3, which is not installed: {INSTALL}") from None
-        endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
         config = Config(
             connect_timeout=CONNECT_TIMEOUT,
             read_timeout=READ_TIMEOUT,
@@ -114,7 +109,7 @@ class Remote:
             # R2, GCS and MinIO know neither every checksum nor virtual hosts: sha256 metadata does the checking.
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
-            s3={"addressing_style": "path" if endpoint else "auto"},
+            s3={"addressing_style": "path" if endpoint() else "auto"},
         )
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -135,13 +130,13 @@ class Remote:
         store off (it cannot be reached, or refuses the credentials) or noting a failure of this one request."""
         if not type(error).__module__.startswith(("botocore", "urllib3")):
             raise error  # not the store's answer: a bug, which must show
-        code, status = _code(error)
-        if code in _NOT_FOUND or code in _EXISTS:
+        code, status = code_of(error)
+        if code in NOT_FOUND or code in EXISTS:
             return code
         if code == "AccessDenied" and action in ("create", "write", "delete"):
             self._refuse_writes(f"AccessDenied ({status})")  # a key that may read only (previews, forks)
-        elif code is None or code in _REFUSED or status in (401, 403):
-            self._turn_off(_reason(error, code, status))
+        elif code is None or code in REFUSED or status in (401, 403):
+            self._turn_off(reason(error, code, status))
         else:  # a passing fault of one request (a 5xx): this object only, the store stays on
             log.debug(f"The shared cache {self.url} failed to {action}: {code} ({status})")
         return None
@@ -250,7 +245,7 @@ class Remote:
             return None
         except self._errors as error:
             code = self._failed("create", error)
-            return False if code in _EXISTS else None
+            return False if code in EXISTS else None
         return True
 
     def write(self, name: str, source: Path | bytes, meta: dict[str, str] | None = None, *, exclusive: bool = False,
@@ -306,25 +301,3 @@ class Remote:
             future.result()
         if uploads is not None:
             uploads.shutdown()
-
-
-def _code(error: BaseException) -> tuple[str | None, int | None]:
-    """The S3 error code and HTTP status of an answer; (None, None) when no answer came (no connection)."""
-    response = getattr(error, "response", None)
-    if not isinstance(response, dict):
-        return None, None
-    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return str(response.get("Error", {}).get("Code") or status), status
-
-
-def _reason(error: BaseException, code: str | None, status: int | None) -> str:
-    """Why the store is off, in words that never hold a credential."""
-    name = type(error).__name__
-    if code is None:
-        if name == "NoCredentialsError":
-            return "no credentials were found (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ~/.aws, or a role)"
-        endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL") or "AWS S3"
-        return f"{endpoint} could not be reached: {name}"
-    if code == "NoSuchBucket":
-        return "no such bucket"
-    return f"the store refused the credentials: {code} ({status})"
