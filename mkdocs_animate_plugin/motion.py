@@ -108,9 +108,15 @@ _LANE = 21
 _ROWS = 32  # rows warped at once: the working arrays stay in the processor's cache
 
 
-def _pack(pixels: np.ndarray) -> np.ndarray:
-    wide = pixels.reshape(-1, 3).astype(np.uint64)
-    return wide[:, 0] | (wide[:, 1] << np.uint64(_LANE)) | (wide[:, 2] << np.uint64(2 * _LANE))
+def _pack(pixels: np.ndarray, spare: int) -> np.ndarray:
+    """RGB pixels as one uint64 each (and `spare` zeros after them), built in place: one array of the result's
+    size at any time, not one per channel."""
+    flat = pixels.reshape(-1, 3)
+    packed = np.zeros(len(flat) + spare, dtype=np.uint64)
+    for channel in (2, 1, 0):
+        packed[: len(flat)] <<= np.uint64(_LANE)
+        np.bitwise_or(packed[: len(flat)], flat[:, channel], out=packed[: len(flat)])
+    return packed
 
 
 def parallax_frames(
@@ -125,8 +131,7 @@ def parallax_frames(
     source_size = (width + 2 * margin_x, height + 2 * margin_y)
     stride = source_size[0]
     # One spare row: the bilinear neighbours of the last row's pixels stay inside the array.
-    packed = np.concatenate([_pack(np.asarray(image.resize(source_size, Image.Resampling.LANCZOS))),
-                             np.zeros(stride + 2, dtype=np.uint64)])  # fmt: skip
+    packed = _pack(np.asarray(image.resize(source_size, Image.Resampling.LANCZOS)), spare=stride + 2)
     depth_map = Image.fromarray(depth.astype(np.float32), mode="F").resize(source_size, Image.Resampling.BILINEAR)
     near = np.asarray(depth_map, dtype=np.float32)[margin_y : margin_y + height, margin_x : margin_x + width] - 0.5
     near_q = np.round(near * (1 << _DEPTH_BITS)).astype(np.int32)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import atexit
 import os
-import pickle
 import struct
-import subprocess
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -49,6 +47,8 @@ _HEADER = struct.Struct("<Q")
 
 class _Worker:
     def __init__(self) -> None:
+        import subprocess  # here: a warm build starts no worker
+
         # The worker finds the package as this process does, whatever put it on the path.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
         self.proc = subprocess.Popen(
@@ -57,6 +57,8 @@ class _Worker:
         )  # fmt: skip
 
     def call(self, function: Callable[..., T], args: tuple) -> T:
+        import pickle
+
         assert self.proc.stdin is not None and self.proc.stdout is not None
         try:
             _send(self.proc.stdin, (function, args))
@@ -69,6 +71,8 @@ class _Worker:
         raise value
 
     def stop(self) -> None:
+        import subprocess
+
         if self.proc.stdin is not None:
             try:
                 self.proc.stdin.close()  # the worker's loop ends at the end of its input
@@ -82,12 +86,16 @@ class _Worker:
 
 
 def _send(stream, value: object) -> None:
+    import pickle
+
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
 def _receive(stream) -> tuple:
+    import pickle
+
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         raise EOFError
@@ -95,22 +103,28 @@ def _receive(stream) -> tuple:
 
 
 def _serve() -> None:
-    """A worker's loop: run each task it is sent and send back its result, or the exception it raised."""
+    """A worker's loop: run each task it is sent and send back its result, or the exception it raised. It ends
+    when its input does (the build closed it, or ended), or quietly on Ctrl-C, which stops the build too."""
+    import pickle
+
     channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the channel
-    while True:
-        try:
-            function, args = _receive(channel_in)
-        except EOFError:
-            return
-        try:
-            answer: tuple = (True, function(*args))
-        except Exception as error:  # handed to the caller, which raises it
-            answer = (False, error)
-        try:
-            _send(channel_out, answer)
-        except (pickle.PicklingError, TypeError, AttributeError):
-            _send(channel_out, (False, AnimateError(f"{type(answer[1]).__name__}: {answer[1]}")))
+    try:
+        while True:
+            try:
+                function, args = _receive(channel_in)
+            except EOFError:
+                return
+            try:
+                answer: tuple = (True, function(*args))
+            except Exception as error:  # handed to the caller, which raises it
+                answer = (False, error)
+            try:
+                _send(channel_out, answer)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                _send(channel_out, (False, AnimateError(f"{type(answer[1]).__name__}: {answer[1]}")))
+    except (KeyboardInterrupt, BrokenPipeError):
+        return
 
 
 _idle: list[_Worker] = []
