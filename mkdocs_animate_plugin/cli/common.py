@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
@@ -130,6 +132,37 @@ def load_plugin_config(config_file: Path | None, options: dict) -> tuple[Animate
 def load_settings(config_file: Path | None, options: dict) -> Settings:
     config, path = load_plugin_config(config_file, options)
     return Settings.from_config(config, path)
+
+
+def mkdocs_site(config_file: Path) -> tuple[Any, Any]:
+    """The site's MkDocs configuration and its animate plugin, loaded as `mkdocs build` loads them."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    try:
+        config = load_config(str(config_file))
+    except ConfigurationError as error:
+        raise click.ClickException(f"{config_file}: {error}") from None
+    plugin = config.plugins.get("animate")
+    if plugin is None:
+        raise click.ClickException(f"{config_file} does not use the animate plugin")
+    return config, plugin
+
+
+def build_elsewhere(config: Any, prefix: str) -> None:
+    """Build the site into a temporary folder: the site's own folder is left as it is."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort
+
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        config["site_dir"] = folder
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        except Abort as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            config.plugins.on_shutdown()
 
 
 def open_pipeline(settings: Settings, site_dir: Path):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 from pathlib import Path
 
 import click
 
-from .common import load_plugin_config, main, plugin_options, start_logging
+from .common import build_elsewhere, load_plugin_config, main, mkdocs_site, plugin_options, start_logging
 
 
 @main.command()
@@ -68,34 +67,18 @@ def _spent(settings, clips: set[str]) -> list[float]:
 def dry_run(config_file: Path, options: dict, level: int = logging.WARNING):
     """Render the site into a temporary folder with the plugin handing its pages to a `Planner`, and return
     what it recorded."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
     config_plugin, _ = load_plugin_config(config_file, options)
-    try:
-        config = load_config(str(config_file))
-    except ConfigurationError as error:
-        raise click.ClickException(f"{config_file}: {error}") from None
-    plugin = config.plugins.get("animate")
-    if plugin is None:
-        raise click.ClickException(f"{config_file} does not use the animate plugin")
+    config, plugin = mkdocs_site(config_file)
     from ..planner import Planner
 
     plugin.config = config_plugin
     plugin.host_class = Planner
     start_logging(level)
-    with tempfile.TemporaryDirectory(prefix="animate-plan-") as folder:
-        config["site_dir"] = folder
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        except Abort as error:
-            raise click.ClickException(str(error)) from None
-        finally:
-            config.plugins.on_shutdown()
-            # MkDocs keeps plugin instances for the whole process: a later build in it must build, not plan.
-            plugin.host_class = None
+    try:
+        build_elsewhere(config, "animate-plan-")
+    finally:
+        # MkDocs keeps plugin instances for the whole process: a later build in it must build, not plan.
+        plugin.host_class = None
     planner = plugin.last
     if planner is None:
         raise click.ClickException("the animate plugin is disabled in this configuration")

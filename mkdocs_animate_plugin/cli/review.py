@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
-import tempfile
 from pathlib import Path
 
 import click
 
-from .common import load_plugin_config, load_settings, log, main, start_logging
+from .common import build_elsewhere, load_plugin_config, load_settings, log, main, mkdocs_site, start_logging
 
 
 @main.command()
@@ -126,23 +125,6 @@ def _table(listed: list[dict]) -> None:
 def _build(config_file: Path) -> None:
     """A real build of the site into a temporary folder (the site's own folder is left as it is): it makes what is
     missing, as `mkdocs build` would, and leaves its record in the cache."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError
-
     load_plugin_config(config_file, {})  # the plugin's options checked first, with the command's wording
-    try:
-        config = load_config(str(config_file))
-    except ConfigurationError as error:
-        raise click.ClickException(f"{config_file}: {error}") from None
-    if config.plugins.get("animate") is None:
-        raise click.ClickException(f"{config_file} does not use the animate plugin")
-    with tempfile.TemporaryDirectory(prefix="animate-review-") as folder:
-        config["site_dir"] = folder
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        except Abort as error:
-            raise click.ClickException(str(error)) from None
-        finally:
-            config.plugins.on_shutdown()
+    config, _ = mkdocs_site(config_file)
+    build_elsewhere(config, "animate-review-")
