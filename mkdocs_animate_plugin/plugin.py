@@ -30,7 +30,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         self.serving = False
         # What pages are handed to: `pipeline.Pipeline`, or for `mkdocs-animate plan` `planner.Planner`, which
         # offers the same calls and makes nothing.
-        self.host_class: type[Pipeline] | type[Planner] | None = None
+        self.host_class: type[Pipeline | Planner] | None = None
         self.pipeline: Pipeline | Planner | None = None
         self.last: Pipeline | Planner | None = None  # the last build's, for the command to read
         self.files_by_url: dict[str, str] = {}

@@ -18,7 +18,6 @@ import stat as st
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from .cache import Store
