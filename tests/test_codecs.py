@@ -52,6 +52,7 @@ def test_av1_and_h264_from_the_same_frames_av1_first(site, provider_calls):
     again = site.build(strict=True)
     assert provider_calls == ["cat.png"]
     assert again.html("index.html") == built.html("index.html")
+    assert all((again.site / source["src"]).is_file() for source in sources), "both files put into the site again"
     # H.264 alone again: the very same file from the cache, and no list of sources.
     site.configure(video_codecs=["h264"])
     plain = site.build(strict=True)
