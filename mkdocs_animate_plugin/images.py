@@ -97,14 +97,17 @@ def load(path: Path, max_width: int) -> Image.Image:
                 factor = im.width // max_width
                 if factor >= 2:
                     im = im.reduce(factor)
-                im = ImageOps.exif_transpose(im)
+                # Only a copy that changes something: each is a whole frame, and a 4032x3024 photo decodes at
+                # 2016x1512 even for a 1280 px clip (a worker's memory is mostly its largest moment, here).
+                if im.getexif().get(_ORIENTATION_TAG, 1) != 1:
+                    im = ImageOps.exif_transpose(im)
                 if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
                     rgba = im.convert("RGBA")
                     im = Image.new("RGB", rgba.size, (255, 255, 255))
                     im.paste(rgba, mask=rgba.getchannel("A"))
                 elif im.mode.startswith("I;16") or im.mode == "I":
                     im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L").convert("RGB")
-                else:
+                elif im.mode != "RGB":
                     im = im.convert("RGB")
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
         raise ImageProblem(f"the image cannot be decoded: {error}") from None

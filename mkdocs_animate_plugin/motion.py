@@ -130,12 +130,16 @@ def parallax_frames(
     margin_x, margin_y = round(width * PARALLAX_MARGIN), round(height * PARALLAX_MARGIN)
     source_size = (width + 2 * margin_x, height + 2 * margin_y)
     stride = source_size[0]
+    # The depth, then the picture, each let go as soon as its reduced form is made: the largest moment of a worker.
+    depth_map = Image.fromarray(depth.astype(np.float32), mode="F").resize(source_size, Image.Resampling.BILINEAR)
+    del depth
+    near = np.asarray(depth_map, dtype=np.float32)[margin_y : margin_y + height, margin_x : margin_x + width] - 0.5
+    del depth_map
+    near_q = np.round(near * (1 << _DEPTH_BITS)).astype(np.int32)
+    del near
     # One spare row: the bilinear neighbours of the last row's pixels stay inside the array.
     packed = _pack(np.asarray(image.resize(source_size, Image.Resampling.LANCZOS)), spare=stride + 2)
-    depth_map = Image.fromarray(depth.astype(np.float32), mode="F").resize(source_size, Image.Resampling.BILINEAR)
-    near = np.asarray(depth_map, dtype=np.float32)[margin_y : margin_y + height, margin_x : margin_x + width] - 0.5
-    near_q = np.round(near * (1 << _DEPTH_BITS)).astype(np.int32)
-    del image, depth, depth_map, near  # the still and its depth are no longer needed: only `packed` and `near_q`
+    del image
     one = 1 << _SUBPIXEL
     xs = ((np.arange(width, dtype=np.int32) + margin_x) * one)[None, :]
     ys = ((np.arange(height, dtype=np.int32) + margin_y) * one)[:, None]

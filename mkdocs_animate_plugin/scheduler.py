@@ -49,8 +49,14 @@ class _Worker:
     def __init__(self) -> None:
         import subprocess  # here: a warm build starts no worker
 
-        # The worker finds the package as this process does, whatever put it on the path.
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+        # The worker finds the package as this process does, whatever put it on the path. A fixed mmap threshold:
+        # every frame-sized block it frees goes back to the system at once (glibc's moving threshold would keep
+        # them on the heap, and a worker would hold its largest moment for the rest of the build).
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(path for path in sys.path if path),
+            "MALLOC_MMAP_THRESHOLD_": os.environ.get("MALLOC_MMAP_THRESHOLD_", "131072"),
+        }
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from mkdocs_animate_plugin.scheduler import _serve; _serve()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
