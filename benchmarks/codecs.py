@@ -78,7 +78,12 @@ def example_requests(duration: int) -> list[AnimationRequest]:
             for name, plugin in config.plugins.items():
                 if name == "animate":
                     plugin.config.update(
-                        {"provider": "local", "offline": True, "width": "auto", "cache_dir": f"{folder}/.cache"}
+                        {
+                            "provider": "local",
+                            "offline": True,
+                            "width": "auto",
+                            "cache_dir": f"{folder}/.cache",
+                        }
                     )
             config.plugins.on_startup(command="build", dirty=False)
             try:
@@ -89,9 +94,17 @@ def example_requests(duration: int) -> list[AnimationRequest]:
         jobs.Jobs._job = real
     return [
         AnimationRequest(
-            image=r.image, image_sha256=r.image_sha256, image_width=r.image_width, image_height=r.image_height,
-            width=r.width, height=r.height, fps=24, duration=duration, loop="auto", output="video",
-        )  # fmt: skip
+            image=r.image,
+            image_sha256=r.image_sha256,
+            image_width=r.image_width,
+            image_height=r.image_height,
+            width=r.width,
+            height=r.height,
+            fps=24,
+            duration=duration,
+            loop="auto",
+            output="video",
+        )
         for r in found.values()
     ]
 
@@ -99,9 +112,7 @@ def example_requests(duration: int) -> list[AnimationRequest]:
 def quality(path: Path, raw: Path, size: tuple[int, int], fps: int) -> tuple[float, float]:
     """SSIM and PSNR of the file's frames against the raw frames it was made from."""
     stream = "0:v:1" if path.suffix == ".avif" else "0:v:0"
-    graph = (
-        f"[{stream}]format=yuv444p,split[a][b];[1:v]format=yuv444p,split[c][d];[a][c]ssim;[b][d]psnr"
-    )
+    graph = f"[{stream}]format=yuv444p,split[a][b];[1:v]format=yuv444p,split[c][d];[a][c]ssim;[b][d]psnr"
     result = subprocess.run(
         [media.ffmpeg(), "-hide_banner", "-nostdin", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24",
          "-s", f"{size[0]}x{size[1]}", "-r", str(fps), "-i", str(raw), "-lavfi", graph, "-f", "null", "-"],
@@ -112,7 +123,9 @@ def quality(path: Path, raw: Path, size: tuple[int, int], fps: int) -> tuple[flo
     return ssim, float(psnr)
 
 
-def measure(kind: str, frames: list, size, fps, folder: Path, raw: Path, override=None) -> tuple[int, float, float, float]:
+def measure(
+    kind: str, frames: list, size, fps, folder: Path, raw: Path, override=None
+) -> tuple[int, float, float, float]:
     dest = folder / f"out.{KINDS[kind].ext}"
     saved = list(media._ENCODE_ARGS[kind])
     if override == "aom":
@@ -139,7 +152,9 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="also other encoder settings")
     parser.add_argument("--only", help="one image of the example site, by file name")
     args = parser.parse_args()
-    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} on {os.cpu_count()} cores")
+    print(
+        f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} on {os.cpu_count()} cores"
+    )
     requests = example_requests(args.duration)
     if args.only:
         requests = [r for r in requests if r.image.name == args.only]
@@ -154,7 +169,9 @@ def main() -> None:
                 frames = list(drawn.frames)
                 raw = folder / "frames.rgb"
                 raw.write_bytes(b"".join(frame.tobytes() for frame in frames))
-                kinds = [k for k in KINDS_MEASURED if (KINDS[k].clip_rate if fps == 24 else not KINDS[k].clip_rate)]
+                kinds = [
+                    k for k in KINDS_MEASURED if (KINDS[k].clip_rate if fps == 24 else not KINDS[k].clip_rate)
+                ]
                 rows = [(NAMES[k], k, None) for k in kinds]
                 if args.sweep and fps == 24:
                     rows += SWEEP

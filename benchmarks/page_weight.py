@@ -60,7 +60,9 @@ def build(root: Path, variant: str, duration: int, cache: Path) -> tuple[Path, f
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     started = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if k != "AIMLAPI_API_KEY"}
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_path)], check=True, env=env)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_path)], check=True, env=env
+    )
     return folder / "site", time.perf_counter() - started
 
 
@@ -139,7 +141,9 @@ def main() -> None:
                         path = "/" + html.parent.relative_to(site).as_posix()
                         path = "/" if path == "/." else path + "/"
                         for name, viewport in VIEWPORTS.items():
-                            results.setdefault((path, name), {})[variant] = weigh(browser, base + path, viewport)
+                            results.setdefault((path, name), {})[variant] = weigh(
+                                browser, base + path, viewport
+                            )
                 finally:
                     server.shutdown()
             browser.close()
@@ -147,7 +151,9 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     heaviest = max(results, key=lambda key: results[key]["before"]["end"])[0]
-    print("\n| page | viewport | variant | first view KiB (animations) | after scrolling to the end KiB (animations) |")
+    print(
+        "\n| page | viewport | variant | first view KiB (animations) | after scrolling to the end KiB (animations) |"
+    )
     print("| --- | --- | --- | --- | --- |")
     for (path, name), variants in sorted(results.items(), key=lambda item: (item[0][0] != heaviest, item[0])):
         for variant, w in variants.items():
