@@ -32,6 +32,7 @@ class PlanRow:
     key: str | None = None
     paid: str | None = None  # the paid generation it would start
     clip: str | None = None  # the kept clip it uses (paid providers keep what they downloaded)
+    files: tuple[str, ...] = ()  # the keys of every file its animation is made of (a video's AV1 source too)
 
 
 class Planner:
@@ -58,6 +59,7 @@ class Planner:
                 detail = f"{job.reason}: {job.detail}" if job.detail else job.reason
                 self.rows.append(PlanRow(page, candidate.src, "skipped", detail))
                 continue
+            files = (job.key, *(key for _, key in job.sources))
             entry, _ = self.store.get(job.key, repair=False)
             shared = entry is None and self.store.shared(job.key)
             request = job.request()
@@ -65,10 +67,11 @@ class Planner:
             clip = self.provider.paid_key(request)
             if entry is not None or shared:
                 detail = "in the shared cache" if shared else ""
-                self.rows.append(PlanRow(page, candidate.src, "cached", detail, job.key, None if shared else paid, clip))
+                paid = None if shared else paid
+                self.rows.append(PlanRow(page, candidate.src, "cached", detail, job.key, paid, clip, files))
             else:
                 detail = f"to make with {self.provider.name}"
-                self.rows.append(PlanRow(page, candidate.src, "new", detail, job.key, paid, clip))
+                self.rows.append(PlanRow(page, candidate.src, "new", detail, job.key, paid, clip, files))
         return text
 
     def finish_page(self, text: str, page: str, page_dir: str) -> str:

@@ -230,7 +230,7 @@ def test_cache_stats_prune_and_clear(site, tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["site", "{tmp}", "--output", "mov"], 2, "Invalid value for --output: Expected one of: ('video', 'gif', 'webp')"),
+        (["site", "{tmp}", "--output", "mov"], 2, "Invalid value for --output: Expected one of: ('video', 'gif', 'webp', 'avif')"),
         (["site", "{tmp}", "--concurrency", "0"], 2, "Invalid value for --concurrency: Expected a number of at least 1"),
         (["site", "{tmp}/nowhere"], 2, "does not exist"),
         (["page", "{tmp}/missing.html", "-o", "{tmp}/out"], 1, "Error: no such file"),

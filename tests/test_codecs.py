@@ -158,3 +158,24 @@ def test_a_wrong_video_codecs_stops_a_real_build(site):
     assert "Traceback" not in result.stderr
     site.configure(video_codecs="av1,h264", output="avif")
     assert site.run("build").returncode == 0
+
+
+def test_cache_prune_keeps_both_sources_of_a_video(site, provider_calls):
+    """`cache prune` keeps what the site uses: a video's AV1 file as well as its H.264 one."""
+    import subprocess
+    import sys
+
+    site.image("img/cat.png", PHOTOS / "chelsea.png")
+    site.page("index.md", "# Cat\n\n![Chelsea the cat](img/cat.png)\n")
+    site.configure(video_codecs=["av1", "h264"])
+    site.build()
+    before = sorted(p.name for p in (site.cache / "animations").glob("*.mp4"))
+    assert len(before) == 2
+    pruned = subprocess.run(
+        [sys.executable, "-m", "mkdocs_animate_plugin.cli", "cache", "prune", "-f", str(site.root / "mkdocs.yml")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert pruned.returncode == 0, pruned.stderr
+    assert sorted(p.name for p in (site.cache / "animations").glob("*.mp4")) == before
+    site.build()
+    assert provider_calls == ["cat.png"], "nothing was made again"

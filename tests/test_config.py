@@ -29,7 +29,7 @@ def load(tmp_path, **options: object) -> tuple[list[str], list[str], MkDocsConfi
     ("option", "value", "message"),
     [
         ("provider", "magic", "Expected one of: ('auto', 'aimlapi', 'local') but received: 'magic'"),
-        ("output", "mov", "Expected one of: ('video', 'gif', 'webp') but received: 'mov'"),
+        ("output", "mov", "Expected one of: ('video', 'gif', 'webp', 'avif') but received: 'mov'"),
         ("concurrency", 0, "Expected a number of at least 1 but received: 0"),
         ("width", -640, "Expected 'auto' or a number of pixels of at least 16 but received: -640"),
         ("width", "wide", "Expected 'auto' or a number of pixels of at least 16 but received: 'wide'"),

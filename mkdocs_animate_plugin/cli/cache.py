@@ -85,7 +85,7 @@ def prune(config_file: Path, cache_dir: Path | None, older_than: float | None) -
     clips: set[str] | None = None
     if older_than is None:
         rows, _ = dry_run(config_file, {})
-        keep = {r.key for r in rows if r.key}
+        keep = {key for row in rows for key in row.files}
         clips = {r.clip for r in rows if r.clip}
     store = Store(root)
     try:
