@@ -14,6 +14,7 @@ import os
 import struct
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -49,14 +50,8 @@ class _Worker:
     def __init__(self) -> None:
         import subprocess  # here: a warm build starts no worker
 
-        # The worker finds the package as this process does, whatever put it on the path. A fixed mmap threshold:
-        # every frame-sized block it frees goes back to the system at once (glibc's moving threshold would keep
-        # them on the heap, and a worker would hold its largest moment for the rest of the build).
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(path for path in sys.path if path),
-            "MALLOC_MMAP_THRESHOLD_": os.environ.get("MALLOC_MMAP_THRESHOLD_", "131072"),
-        }
+        # The worker finds the package as this process does, whatever put it on the path.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from mkdocs_animate_plugin.scheduler import _serve; _serve()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
@@ -113,6 +108,7 @@ def _serve() -> None:
     when its input does (the build closed it, or ended), or quietly on Ctrl-C, which stops the build too."""
     import pickle
 
+    _end_with_parent()
     channel_in, channel_out = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not corrupt the channel
     try:
@@ -131,6 +127,19 @@ def _serve() -> None:
                 _send(channel_out, (False, AnimateError(f"{type(answer[1]).__name__}: {answer[1]}")))
     except (KeyboardInterrupt, BrokenPipeError):
         return
+
+
+def _end_with_parent() -> None:
+    """A worker stops within a second of the build that started it being killed, not after its clip: it watches
+    for the build to be gone (it is then adopted by another process). Its ffmpeg then reads the end of its input."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="animate-parent-watch", daemon=True).start()
 
 
 _idle: list[_Worker] = []
