@@ -96,11 +96,19 @@ class Sampler(threading.Thread):
             self.processes = max(self.processes, len(pids))
 
 
+def _machine() -> tuple[int, int]:
+    """Jiffies the whole machine spent idle (idle and iowait) and in all, from /proc/stat."""
+    with open("/proc/stat") as file:
+        values = [int(value) for value in file.readline().split()[1:]]
+    return values[3] + values[4], sum(values[:8])
+
+
 def cold_build(root: Path, plugin_path: Path | None) -> dict[str, float]:
     env = dict(ENV)
     if plugin_path:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(plugin_path), env.get("PYTHONPATH")]))
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    idle_before, total_before = _machine()
     started = time.perf_counter()
     build = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")],
@@ -111,6 +119,7 @@ def cold_build(root: Path, plugin_path: Path | None) -> dict[str, float]:
     sampler.start()
     _, log = build.communicate()
     wall = time.perf_counter() - started
+    idle_after, total_after = _machine()
     sampler.stop.set()
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -125,6 +134,9 @@ def cold_build(root: Path, plugin_path: Path | None) -> dict[str, float]:
         "pss": sampler.pss,
         "largest": after.ru_maxrss * 1024,  # the largest single process of all the builds' trees
         "processes": sampler.processes,
+        # On a machine shared with other work, the build cannot have the cores the others are using: how much
+        # of the machine stayed idle says whether the build could have used more.
+        "idle": (idle_after - idle_before) / max(1, total_after - total_before),
     }
 
 
@@ -192,7 +204,8 @@ def main() -> None:
         load = os.getloadavg()
         busy = result["cpu"] / result["wall"]
         print(f"  wall {result['wall']:.1f} s; CPU {result['cpu']:.1f} s; CPU/wall {busy:.2f} "
-              f"({100 * busy / cores:.0f}% of {cores} cores)")  # fmt: skip
+              f"({100 * busy / cores:.0f}% of {cores} cores); the machine was idle {100 * result['idle']:.0f}% of "
+              "the time (other work took the rest)")  # fmt: skip
         print(f"  peak memory of the build's process tree: {result['rss'] / 2**20:.0f} MB resident (sum of RSS), "
               f"{result['pss'] / 2**20:.0f} MB proportional (sum of PSS), at most {result['processes']} processes; "
               f"largest single process {result['largest'] / 2**20:.0f} MB")  # fmt: skip
