@@ -26,7 +26,7 @@ class Producer:
         self.store = store
         self.still = still  # why nothing is made in this build (offline, serve, no key); None: it is
         # Without a `concurrency` option, the provider's own default: the local animator draws one clip per core.
-        concurrency = settings.concurrency or getattr(provider, "default_concurrency", 4)
+        concurrency = settings.concurrency or provider.default_concurrency
         self.scheduler: Scheduler[Outcome] = Scheduler(concurrency)
         self.progress = Progress()
         self.over_budget = 0

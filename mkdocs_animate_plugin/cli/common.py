@@ -55,7 +55,7 @@ def plugin_options(command: Callable) -> Callable:
         elif name in ("include", "exclude"):
             decorator = click.option(flag, name, multiple=True, help="glob of pages; repeat for more")
         else:
-            shown = default if name != "instructions" else "built-in text"
+            shown = {"instructions": "built-in text", "concurrency": "the provider's"}.get(name, default)
             decorator = click.option(flag, name, default=None, metavar="VALUE", help=f"default: {shown}")
         command = decorator(command)
     return command

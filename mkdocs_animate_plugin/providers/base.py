@@ -85,6 +85,7 @@ class Provider(ABC):
     # name in mkdocs.yml; the built-in providers' sit beside the plugin's own, as they always have.
     options: ClassVar[type[Config] | None] = None
     submitted: int = 0  # new paid generations started in this build, for the cost in the summary
+    default_concurrency: int = 4  # generations in flight at once where the `concurrency` option is not set
 
     def __init__(self, settings: Any, cache: ProviderCache) -> None:
         # settings: `config.Settings`, every option by name (the provider's own too); `self.options`: only its own.
