@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -135,6 +136,14 @@ class Site:
         )  # fmt: skip
 
 
+def command(*args: str, cwd: Path | None = None, env: dict | None = None, stdin: str | None = None):
+    """`mkdocs-animate ARGS` as a separate process, as a user runs it; `env` is laid over the test's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs_animate_plugin.cli", *args],
+        capture_output=True, text=True, cwd=cwd, env={**os.environ, **(env or {})}, input=stdin, timeout=600,
+    )  # fmt: skip
+
+
 @pytest.fixture(autouse=True)
 def user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The user's cache folder (where the command keeps its cache without -f) is a temporary one in every test,
@@ -192,3 +201,14 @@ def paid_site(site: Site, standin, monkeypatch: pytest.MonkeyPatch) -> Site:
     site.configure(provider="aimlapi", base_url=standin.base_url, duration=5)
     monkeypatch.setenv("AIMLAPI_API_KEY", KEY)
     return site
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (tests/chromium.py says when it is skipped)."""
+    from .chromium import CHROMIUM, FLAGS, require
+
+    with require().sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()

@@ -12,9 +12,10 @@ import json
 import pytest
 import yaml
 
+from .chromium import ARTIFACTS, offline, require, serve
 from .conftest import FAST, PHOTOS, Site
-from .test_browser import ARTIFACTS, CHROMIUM, FLAGS, offline, playwright, serve  # noqa: F401 (skips without Chromium)
 
+playwright = require()
 pytestmark = pytest.mark.browser
 THEMES = ("mkdocs", "readthedocs", "material")
 WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -84,14 +85,6 @@ def build(root, theme: str, enabled: bool) -> Site:
     site.page("index.md", PAGE)
     site.page("other.md", "# Another page\n")
     return site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module", params=THEMES)

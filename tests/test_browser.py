@@ -5,50 +5,18 @@ Without Chromium these tests are skipped with the reason, except under CI=true, 
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import shutil
 import socket
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import yaml
 
+from .chromium import ARTIFACTS, offline, require, serve
 from .conftest import PHOTOS, REPO
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--autoplay-policy=no-user-gesture-required",
-]  # fmt: skip
-ARTIFACTS = REPO / "test-artifacts"
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("CI=true: the browser tests must run, but Chromium is missing (apt-get install chromium)")
-    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
-playwright = pytest.importorskip("playwright.sync_api", reason="the test extra's playwright is not installed")
+playwright = require()
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
-def serve(folder: Path, port: int = 0):
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture
@@ -71,16 +39,6 @@ def served(site):
     server, url = serve(built.site)
     yield url
     server.shutdown()
-
-
-def offline(context, errors: list[str]) -> None:
-    """Nothing leaves 127.0.0.1: any other request is refused and counted as an error."""
-
-    def refuse(route) -> None:
-        errors.append(f"outside request: {route.request.url}")
-        route.abort()
-
-    context.route(lambda url: not url.startswith("http://127.0.0.1:"), refuse)
 
 
 def open_page(browser, url: str, **options):

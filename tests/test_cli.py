@@ -6,8 +6,6 @@ import functools
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,17 +15,13 @@ import pytest
 
 from mkdocs_animate_plugin import media
 
-from .conftest import FAST, PHOTOS, picture
+from .conftest import FAST, PHOTOS, command, picture
 from .standin import KEY
 
 SMALL = [f"--{k.replace('_', '-')}={v}" for k, v in FAST.items()]
 
 
-def animate(*args: str, cwd: Path | None = None, env: dict | None = None, stdin: str | None = None):
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs_animate_plugin.cli", *args],
-        capture_output=True, text=True, cwd=cwd, env=env, input=stdin, timeout=600,
-    )  # fmt: skip
+animate = command
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

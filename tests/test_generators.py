@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from .conftest import PHOTOS
+from .conftest import PHOTOS, command
 
 # Small clips, the default `select: auto` (photos animated, icons left still).
 ARGS = ["--width=160", "--duration=1", "--min-width=100", "--min-height=80"]
@@ -26,11 +26,8 @@ PHOTO_NAMES = ("chelsea.png", "rocket.jpg", "flower.jpg")
 
 
 def animate(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "XDG_CACHE_HOME": str(cwd / "xdg-cache"), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs_animate_plugin.cli", *args],
-        check=False, capture_output=True, text=True, cwd=cwd, env=environment, timeout=600,
-    )  # fmt: skip
+    """The command, run in `cwd` with its user cache folder in `cwd/xdg-cache`."""
+    return command(*args, cwd=cwd, env={"XDG_CACHE_HOME": str(cwd / "xdg-cache"), **(env or {})})
 
 
 def images(folder: Path, icon_name: str = "icon.png") -> None:

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -302,24 +301,13 @@ def test_the_command_serves_the_gallery_and_prints_its_url(two):
 
 # --- the gallery in a real browser ------------------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def _browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            raise RuntimeError(
-                "CI=true: the browser tests must run, but Chromium is missing (apt-get install chromium)"
-            )
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    return pytest.importorskip("playwright.sync_api", reason="the test extra's playwright is not installed")
-
-
 @pytest.mark.browser
 def test_the_gallery_in_a_browser(site):
     from mkdocs_animate_plugin.gallery import serve
 
-    playwright = _browser()
+    from .chromium import CHROMIUM, require
+
+    playwright = require()
     site.image("img/cat.png", PHOTOS / "chelsea.png")
     site.image("img/owl.jpg", PHOTOS / "owl.jpg")
     site.page("index.md", "# Animals\n\n![A cat](img/cat.png)\n\nAnd an owl.\n\n![An owl](img/owl.jpg)\n")
