@@ -57,7 +57,8 @@ def screenshot(folder: Path, target: Path) -> None:
         page = browser.new_page(viewport={"width": 900, "height": 640})
         page.route(lambda url: not url.startswith("http://127.0.0.1:"), lambda route: route.abort())
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/{folder.relative_to(root).as_posix()}/")
-        page.wait_for_function("() => document.querySelector('video.animate').currentTime > 1")
+        # The animation is a layer the script lays over the still (see README, "Where the animation stands").
+        page.wait_for_function("() => window.mkdocsAnimate.items().some(item => item.layer.currentTime > 1)")
         page.screenshot(path=str(target))
         browser.close()
     server.shutdown()
