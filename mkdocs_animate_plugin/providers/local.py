@@ -6,19 +6,13 @@ a depth map. `auto` gives photographs the parallax and flat artwork (few colours
 
 from __future__ import annotations
 
-import functools
-import math
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 from .base import AnimationRequest, Clip, Provider
-
-if TYPE_CHECKING:
-    import numpy as np
 
 # Bump when the drawing changes, so that cached animations made by an older drawing are made again.
 VERSION = 3  # 3: the parallax warp in whole numbers (1/64 px); H.264 preset by frame size
@@ -66,43 +60,11 @@ def draw(request: AnimationRequest, motion_kind: str = "auto", depth_model=None)
     """The clip for one request: its frames are a recipe (`media.Frames`), drawn lazily as the encoder takes them.
     Its loop is closed by the drawing itself (a periodic path, or the crossfade drawn in), so every clip has
     `duration * fps` frames."""
-    from .. import media
+    from .. import drawing, media
 
     count = max(2, round(request.duration * request.fps))
     model = str(depth_model.path) if depth_model is not None else None
-    frames = media.Frames(_frames, (request, motion_kind, model), count)
+    # Plain values only: a worker process unpickles them without importing MkDocs or the providers.
+    args = (request.image, (request.width, request.height), count, request.fps, request.loop, request.take)
+    frames = media.Frames(drawing.frames, (*args, motion_kind, model), count)
     return Clip(fps=request.fps, frames=frames, count=count, loop_closed=True)
-
-
-def _frames(request: AnimationRequest, motion_kind: str, model: str | None) -> Iterator[np.ndarray]:
-    """Draw the frames of one clip, decoding the still first (an unreadable still raises `ImageProblem` here)."""
-    from .. import depth, images, media, motion  # numpy and friends: only when something is drawn
-
-    # Decode with headroom for the push-in (or the parallax margin), so the closest frame is still sharp.
-    source = images.load(request.image, math.ceil(request.width * motion.ZOOM_NEAR * 1.1))
-    size = (request.width, request.height)
-    count = max(2, round(request.duration * request.fps))
-    if motion_kind == "parallax" or (motion_kind == "auto" and depth.is_photograph(source)):
-        depth_map = _depth_model(model)(source) if model is not None else depth.estimate(source)
-        frames = motion.parallax_frames(source, depth_map, size, count, request.take)  # an orbit: seamless
-        del source, depth_map  # the drawing keeps what it needs, reduced: the still is let go before it starts
-        yield from frames
-        return
-    # auto and pingpong: a periodic path, seamless by construction. none: a single push. crossfade: a push with
-    # extra frames, the last blended into the first.
-    if request.loop == "crossfade":
-        frames = motion.kenburns_frames(source, size, count + media.crossfade_frames(request.fps), False, request.take)
-        del source
-        yield from media.close_loop(frames, "crossfade", request.fps)
-        return
-    frames = motion.kenburns_frames(source, size, count, request.loop in ("auto", "pingpong"), request.take)
-    del source
-    yield from frames
-
-
-@functools.cache
-def _depth_model(path: str):
-    """The depth model, loaded once per worker process."""
-    from ..depth import OnnxDepth
-
-    return OnnxDepth(Path(path))
