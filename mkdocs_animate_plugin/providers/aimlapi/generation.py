@@ -37,6 +37,7 @@ class Generating:
     model: models.Model
     submitted: int
     _mine: set[str]
+    _claims: dict[str, dict]  # the claims this build made, as it made them
     _costs: dict[str, tuple[float, bool]]
 
     async def _claim(self, key: str) -> str | None:
@@ -51,6 +52,7 @@ class Generating:
         waited = 0.0
         while True:
             if self.cache.claim(key, mine):
+                self._claims[key] = mine
                 return None
             record = self.cache.claimed(key)
             if record is None:
@@ -66,6 +68,13 @@ class Generating:
             await asyncio.sleep(1.0)
             waited += 1.0
 
+    def _holds(self, key: str) -> bool:
+        """Whether this build's claim on `key` still stands: a build slow to submit (a long vision call) may have
+        had it taken over as abandoned, and must then not pay too."""
+        record = self.cache.claimed(key)
+        mine = self._claims.get(key)
+        return bool(record and mine and all(record.get(name) == mine[name] for name in ("claimed", "pid")))
+
     async def _submit(self, request: AnimationRequest, prompt: str) -> str:
         import asyncio
 
@@ -77,7 +86,7 @@ class Generating:
         answer = await self._call("POST", "/v2/video/generations", json=body)
         generation = answer.get("id") or answer.get("generation_id")
         if not generation:
-            raise ProviderError(f"the provider accepted the generation but gave no id: {str(answer)[:200]}")
+            raise ProviderError(self._safe(f"the provider accepted the generation but gave no id: {str(answer)[:200]}"))
         self.submitted += 1
         return str(generation)
 

@@ -11,7 +11,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import get_plugin_logger
 
-from ...errors import AnimateError, MediaError
+from ...errors import AnimateError, MediaError, ProviderError
 from .. import models
 from ..base import AnimationRequest, Clip, Provider
 from .client import Http
@@ -68,6 +68,7 @@ class AimlapiProvider(Prompting, Generating, Http, Provider):
         self._running: dict[str, asyncio.Future[tuple[Path, media.MediaInfo]]] = {}
         self.submitted = 0  # new paid generations this build
         self._mine: set[str] = set()  # their keys
+        self._claims: dict[str, dict] = {}
         self._costs: dict[str, tuple[float, bool]] = {}  # key -> (US dollars, reported by the provider)
 
     def ready(self) -> None:
@@ -147,9 +148,12 @@ class AimlapiProvider(Prompting, Generating, Http, Provider):
         if generation is None:
             try:
                 prompt = request.prompt or await self._judged_prompt(request)
+                if not self._holds(key):
+                    raise ProviderError("another build took over this clip's claim while the prompt was written")
                 generation = await self._submit(request, prompt)
             except BaseException:
-                self.cache.release(key)  # nothing was paid: free the claim
+                if self._holds(key):
+                    self.cache.release(key)  # nothing was paid: free the claim
                 raise
             # Written before any wait: a build killed from here on resumes polling this id, and pays nothing more.
             self.cache.update_claim(key, {"id": generation, "submitted": time.time()})
