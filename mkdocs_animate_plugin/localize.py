@@ -83,6 +83,7 @@ class Saver:
 
     out: Path
     fetcher: Fetcher
+    local_files: bool = True  # False for a page from the web: it never gets to read a file of this machine
     saved: dict[str, str] = field(default_factory=dict)  # absolute URL -> path relative to out
     problems: list[str] = field(default_factory=list)
 
@@ -91,6 +92,10 @@ class Saver:
         url = url.split("#", 1)[0]
         if url in self.saved:
             return self.saved[url]
+        if not self.local_files and urlsplit(url).scheme == "file":
+            self.problems.append(f"{url[:80]}: a page from the web does not get to read local files")
+            self.saved[url] = None  # type: ignore[assignment]
+            return None
         try:
             data, final, kind = self.fetcher.get(url)
         except FetchError as error:

@@ -258,3 +258,27 @@ def test_site_honours_include_and_exclude(built, tmp_path):
     assert "page excluded: 1" in result.stderr
     only = animate("site", str(built), *SMALL, "--include", "deep/*", cwd=tmp_path)
     assert only.returncode == 0 and b"assets/animate/" in tree_bytes(built)["deep/page/index.html"]
+
+
+def test_a_page_from_the_web_never_reads_local_files(tmp_path):
+    """`<img src="file:...">`, a `<base href="file:...">` or a stylesheet's `url(file:...)` on a web page would copy
+    this machine's files into OUT: each is refused with a warning, and its reference left as it was."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the web")
+    page = (
+        f'<html><body><main><p>Hello</p><img src="{secret.as_uri()}" alt="x">'
+        f'<style>body {{ background: url("{secret.as_uri()}") }}</style></main></body></html>'
+    )
+    folder = tmp_path / "www-file"
+    folder.mkdir()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(SimpleHTTPRequestHandler, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        (folder / "page.html").write_text(page)
+        out = tmp_path / "out"
+        result = animate("page", f"http://127.0.0.1:{server.server_address[1]}/page.html", "-o", str(out), cwd=tmp_path)
+    finally:
+        server.shutdown()
+    assert result.returncode == 0, result.stderr
+    assert "does not get to read local files" in result.stderr
+    assert not any("not for the web" in p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())

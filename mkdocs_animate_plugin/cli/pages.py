@@ -60,7 +60,7 @@ def page(source: str, out: Path, content: str | None, strict: bool, config_file:
             except SourceError as error:
                 raise click.ClickException(str(error)) from None
             out.mkdir(parents=True, exist_ok=True)
-            saver = Saver(out, fetcher)
+            saver = Saver(out, fetcher, local_files=urlsplit(base).scheme not in ("http", "https"))
             text = localize(text, base, saver)
         for problem in saver.problems:
             log.warning(f"animate: couldn't save {problem}; the page keeps the original address")
