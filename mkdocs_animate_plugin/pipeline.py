@@ -139,9 +139,12 @@ class Pipeline:
         sources = [self._sources(key, entry) for _, key, _, entry in replay.shown]
         if any(found is None for found in sources):
             return None  # a video's other source is no longer cached: made again
-        for found in sources:
-            for source in found or ():
-                self.publisher.put(source)
+        try:  # every file into the site first: one the site cannot take sends the page to planning, which warns
+            for found, (_, _, _, entry) in zip(sources, replay.shown):
+                for file in (*(found or ()), entry):
+                    self.publisher.put(file)
+        except AnimateError:
+            return None
         scheduler = self.producer.scheduler
         for (src, key, still, entry), clip in zip(replay.shown, clips):
             self.recorder.shown(clip, key, entry.file, entry.created, page, False)
@@ -149,7 +152,6 @@ class Pipeline:
             outcome = Outcome("cached", entry)
             if scheduler.known(key) is None:
                 scheduler.done(key, outcome)
-            self.publisher.put(entry)
             self.report.settled(key, outcome, page)
             self._animated.add(page)
         self.summary.skipped.update(replay.skipped)
@@ -204,14 +206,18 @@ class Pipeline:
         stays still (or is held back for review). Either way it is counted."""
         if self._review(key, outcome, page):
             return None
-        self.report.settled(key, outcome, page)
         entry = outcome.entry
+        if entry is not None:
+            try:
+                url = self.publisher.url(entry, page_dir)
+                others = self._sources(key, entry) or ()  # one dropped since it was looked up: the H.264 alone
+                sources = [(self.publisher.url(source, page_dir), self._type(source)) for source in others]
+            except AnimateError as error:  # the site's folder cannot take the file (a full disk): the still stays
+                outcome, entry = Outcome("failed", reason=str(error)), None
+        self.report.settled(key, outcome, page)
         if entry is None:
             return None
         self._animated.add(page)
-        url = self.publisher.url(entry, page_dir)
-        others = self._sources(key, entry) or ()  # one dropped since it was looked up: the H.264 alone
-        sources = [(self.publisher.url(source, page_dir), self._type(source)) for source in others]
         return rewrite.animated(
             tag, text, url, entry.ext, (entry.width, entry.height), self._still_sizes.get(key), sources=sources
         )

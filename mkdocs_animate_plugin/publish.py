@@ -59,8 +59,11 @@ class Publisher:
         """The site's folder of animations, with the pause script and style: written once per build."""
         if self._folder is None:
             folder = self.site_dir / ASSET_DIR
-            folder.mkdir(parents=True, exist_ok=True)
-            for name in (rewrite.CSS_FILE, rewrite.JS_FILE):
-                shutil.copyfile(ASSETS / name, folder / name)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                for name in (rewrite.CSS_FILE, rewrite.JS_FILE):
+                    shutil.copyfile(ASSETS / name, folder / name)
+            except OSError as error:
+                raise AnimateError(f"couldn't copy the animations into {folder}: {error.strerror or error}") from None
             self._folder = os.fspath(folder)
         return self._folder

@@ -191,9 +191,9 @@ class Remote:
         return None
 
     def _noted(self, name: str, present: bool) -> None:
-        folder = next((f for f in self._listings if name.startswith(f)), None)
-        if folder is not None and self._listings[folder] is not None:
-            with self._lock:
+        with self._lock:  # upload threads note what they wrote while the build lists other folders
+            folder = next((f for f in self._listings if name.startswith(f)), None)
+            if folder is not None and self._listings[folder] is not None:
                 (self._listings[folder].add if present else self._listings[folder].discard)(name)  # type: ignore[union-attr]
 
     def download(self, name: str, target: Path) -> tuple[dict[str, str] | None, str | None]:
@@ -298,6 +298,9 @@ class Remote:
             pending, self._pending = self._pending, []
             uploads, self._uploads = self._uploads, None
         for future in pending:
-            future.result()
+            try:
+                future.result()
+            except Exception as error:  # noqa: BLE001  the second level's trouble never fails the build
+                self._turn_off(f"an upload failed: {type(error).__name__}: {error}")
         if uploads is not None:
             uploads.shutdown()

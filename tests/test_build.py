@@ -331,3 +331,29 @@ def test_enabled_false_does_nothing_at_all(site, tmp_path):
     assert not (built.site / "assets/animate").exists()
     html = built.html("index.html")
     assert "data-animate" not in html
+
+
+def test_a_site_folder_that_cannot_take_an_animation_keeps_the_still(site):
+    """The site's folder of animations cannot be written (here: a file stands where the folder goes): the page
+    keeps its still, the build goes on, and the warning names page and image."""
+    site.image("img/a.png", picture())
+    site.page("index.md", "![a](img/a.png)\n")
+    site.build()  # cached now
+    site_dir = site.root / "site"
+    import shutil
+
+    shutil.rmtree(site_dir / "assets")
+    (site_dir / "assets").write_text("not a folder")
+    site.set(site_dir=str(site_dir))
+    from mkdocs.commands import build as build_module
+
+    real = build_module.utils.clean_directory
+    build_module.utils.clean_directory = lambda path: None  # keep the obstacle in place, as a read-only disk would
+    try:
+        built = site.build()
+    finally:
+        build_module.utils.clean_directory = real
+    html = built.html("index.html")
+    assert 'src="img/a.png"' in html and "data-animate-src" not in html
+    assert "1 failed" in built.summary
+    assert any("'img/a.png' in 'index.md'" in w and "couldn't copy the animations" in w for w in built.warnings), built.warnings

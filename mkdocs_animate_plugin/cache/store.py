@@ -87,13 +87,15 @@ class Store(Upkeep):
         return self._memos[name]
 
     def close(self) -> None:
-        for memo in self._memos.values():
-            memo.save()
-        if self.remote is not None:
-            self.remote.close()  # the uploads still in flight
-        self.index.close()
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)
+        try:
+            for memo in self._memos.values():
+                memo.save()
+            if self.remote is not None:
+                self.remote.close()  # the uploads still in flight
+        finally:
+            self.index.close()
+            if self._scratch is not None:
+                shutil.rmtree(self._scratch, ignore_errors=True)
 
     # --- animations ------------------------------------------------------------------------------------------
 
