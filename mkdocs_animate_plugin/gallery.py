@@ -51,10 +51,6 @@ class Gallery:
         self.url = f"http://{HOST}:{self.port}/"
         self._thread: threading.Thread | None = None
 
-    @property
-    def origin(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
     def hosts(self) -> set[str]:
         return {f"{HOST}:{self.port}", f"localhost:{self.port}"}
 
@@ -185,7 +181,7 @@ def _handler(gallery: Gallery) -> type[BaseHTTPRequestHandler]:
             # origin may send JSON here (another site's would need a CORS preflight, which is never answered).
             origin = self.headers.get("Origin")
             fetch_site = self.headers.get("Sec-Fetch-Site")
-            if origin is not None and origin != gallery.origin:
+            if origin is not None and origin not in {f"http://{host}" for host in gallery.hosts()}:
                 return self._refuse(403, "a decision is accepted only from the gallery's own page")
             if origin is None and fetch_site not in (None, "same-origin", "none"):
                 return self._refuse(403, "a decision is accepted only from the gallery's own page")

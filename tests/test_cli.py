@@ -282,3 +282,18 @@ def test_a_page_from_the_web_never_reads_local_files(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "does not get to read local files" in result.stderr
     assert not any("not for the web" in p.read_text(errors="replace") for p in out.rglob("*") if p.is_file())
+
+
+def test_prune_without_the_key_keeps_the_paid_clips(paid_site, standin):
+    """`provider: auto` with no key in the shell plans with the local animator: that plan must not prune what was
+    paid for."""
+    paid_site.image("img/cat.png", picture(400, 300, seed=1))
+    paid_site.page("index.md", "![cat](img/cat.png)\n")
+    paid_site.configure(provider="auto")
+    assert paid_site.run("build", env={**os.environ, "AIMLAPI_API_KEY": KEY}).returncode == 0
+    clips = sorted(p.name for p in (paid_site.cache / "clips").glob("*.mp4"))
+    assert clips
+    pruned = animate("cache", "prune", "-f", str(paid_site.root / "mkdocs.yml"), env={"AIMLAPI_API_KEY": ""})
+    assert pruned.returncode == 0, pruned.stderr
+    assert "paid clips kept" in pruned.stdout
+    assert sorted(p.name for p in (paid_site.cache / "clips").glob("*.mp4")) == clips

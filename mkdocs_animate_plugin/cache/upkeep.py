@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from dataclasses import dataclass
@@ -84,10 +85,13 @@ class Upkeep:
                 freed, removed = freed + entry.bytes, removed + 1
                 self.remove(entry)
         for clip in self.clips():
-            stat = clip.stat()
+            try:
+                stat = clip.stat()
+            except FileNotFoundError:  # removed meanwhile by a build sharing the cache
+                continue
             if (keep_clips is not None and clip.stem not in keep_clips) or (older_than is not None and stat.st_mtime < cutoff):
                 freed, removed = freed + stat.st_size, removed + 1
-                clip.unlink()
+                clip.unlink(missing_ok=True)
         self.remove_stale_temps()
         return removed, freed
 
@@ -96,5 +100,6 @@ class Upkeep:
         now = time.time()
         for folder in (self.files, self.root / CLIPS):
             for temp in folder.rglob(".*.tmp.*") if folder.is_dir() else ():
-                if now - temp.stat().st_mtime > older_than:
-                    temp.unlink(missing_ok=True)
+                with contextlib.suppress(FileNotFoundError):  # a build sharing the cache finished it meanwhile
+                    if now - temp.stat().st_mtime > older_than:
+                        temp.unlink()

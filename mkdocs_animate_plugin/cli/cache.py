@@ -84,9 +84,12 @@ def prune(config_file: Path, cache_dir: Path | None, older_than: float | None) -
     keep: set[str] | None = None
     clips: set[str] | None = None
     if older_than is None:
-        rows, _ = dry_run(config_file, {})
+        rows, planner = dry_run(config_file, {})
         keep = {key for row in rows for key in row.files}
-        clips = {r.clip for r in rows if r.clip}
+        if planner.provider.paid:
+            clips = {r.clip for r in rows if r.clip}
+        else:  # planned with a free provider (no key here): the paid clips are not its to judge, and cost money
+            click.echo(f"paid clips kept: this configuration plans with the {planner.provider.name} provider")
     store = Store(root)
     try:
         removed, freed = store.prune(keep, clips, older_than)
