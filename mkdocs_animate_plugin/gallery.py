@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import rewrite
+from .cache.layout import ANIMATIONS
 from .record import read_record, rows
 from .review import Review, ReviewError, decide
 
 HOST = "127.0.0.1"
-ASSETS = Path(__file__).parent / "assets"
 PAGE_FILES = {"/": "gallery.html", "/gallery.css": "gallery.css", "/gallery.js": "gallery.js"}
 ACTIONS = ("approve", "reject", "retake")
 MAX_BODY = 4096
@@ -83,7 +84,7 @@ class Gallery:
                 return Review(self.review_file).root / clip["image"]
             if kind == "animation" and clip.get("animation"):
                 name = Path(str(clip["animation"])).name  # a file of the cache's animations, nothing else
-                return self.cache_root / "animations" / name
+                return self.cache_root / ANIMATIONS / name
         return None
 
     def decide(self, key: str, action: str) -> dict[str, Any]:
@@ -139,7 +140,7 @@ def _handler(gallery: Gallery) -> type[BaseHTTPRequestHandler]:
                 name = PAGE_FILES[path]
                 kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
                 headers = {"Content-Security-Policy": "default-src 'self'; img-src 'self'; media-src 'self'"}
-                return self._send(200, (ASSETS / name).read_bytes(), f"{kind}; charset=utf-8", headers)
+                return self._send(200, (rewrite.ASSETS / name).read_bytes(), f"{kind}; charset=utf-8", headers)
             if path == "/favicon.ico":
                 return self._send(204, b"", "image/x-icon")
             if path == "/api/clips":

@@ -26,7 +26,7 @@ from .discover import KEY_ATTRIBUTE, find_images
 from .errors import AnimateError
 from .jobs import Job, Jobs, Resolver, Skip, source_key
 from .markup import Tag, img_tags, marked_tags, splice
-from .outputs import av1_type
+from .outputs import OUTPUTS, av1_type
 from .pages import PageLog, PageMemo
 from .produce import Producer
 from .providers import provider_class
@@ -224,7 +224,7 @@ class Pipeline:
 
     def _sources(self, key: str, entry) -> list | None:
         """A video's cached sources in its other codecs (`video_codecs`), best first; None if one is missing."""
-        if entry.ext != "mp4":
+        if entry.ext != OUTPUTS["video"].ext:
             return []
         found = [self.producer.cached(source_key(key, codec)) for codec in self.settings.video_codecs[:-1]]
         return None if None in found else found

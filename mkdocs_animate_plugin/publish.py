@@ -12,7 +12,6 @@ from .cache import Entry, Store
 from .errors import AnimateError
 
 ASSET_DIR = "assets/animate"  # the site's folder of animations, with the script and style
-ASSETS = Path(__file__).parent / "assets"  # the pause script and style, shipped with the package
 
 
 def up_to_root(page_dir: str) -> str:
@@ -62,7 +61,7 @@ class Publisher:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 for name in (rewrite.CSS_FILE, rewrite.JS_FILE):
-                    shutil.copyfile(ASSETS / name, folder / name)
+                    shutil.copyfile(rewrite.ASSETS / name, folder / name)
             except OSError as error:
                 raise AnimateError(f"couldn't copy the animations into {folder}: {error.strerror or error}") from None
             self._folder = os.fspath(folder)

@@ -18,9 +18,11 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import rewrite
+
 EXTRA_HINT = "pip install 'mkdocs-animate-plugin[documents]'"
 KINDS = "an http(s) URL, an .html, .md, .docx or .epub file"
-_PAGE = Path(__file__).parent / "assets" / "page.html"
+_PAGE = rewrite.ASSETS / "page.html"
 _FONTS = (".otf", ".ttf", ".woff", ".woff2")
 
 

@@ -23,6 +23,8 @@ is looked for there, and what a build makes or downloads is uploaded.
                                 nothing of one machine (`memo/headers`, `memo/kinds`: by the image's hash)
 """
 
+from pathlib import Path
+
 ANIMATIONS = "animations"  # the made animations' folder
 INDEX = "index"  # the index's folder here (diskcache), and the folder of its shared records in the store
 ANIM, MEMO = "anim/", "memo/"  # the index's records of the animations, and its memos
@@ -32,3 +34,8 @@ SHARED_MEMOS = frozenset({"headers", "kinds"})
 CLIPS, TEXTS, CLAIMS, COSTS = "clips", "text", "journal", "cost"
 LEGACY_TEXTS = "prompt"
 LEGACY_PROVIDERS = frozenset({"aimlapi"})
+
+
+def exists(root: Path) -> bool:
+    """Whether a cache was ever written in `root` (its index is made first)."""
+    return (root / INDEX).is_dir()

@@ -57,11 +57,6 @@ class ProviderCache:
         if self._remote is not None:
             self._remote.write(f"{INDEX}/{self._texts}{key}", value.encode())
 
-    def delete_text(self, key: str) -> None:
-        self._index.delete(self._texts + key)
-        if self._remote is not None:
-            self._remote.delete(f"{INDEX}/{self._texts}{key}")
-
     def _listed(self, folder: str, name: str) -> bool:
         """Whether the store's listing of `folder` (once a build) has `name`."""
         return self._remote is not None and f"{folder}{name}" in (self._remote.names(folder) or ())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..cache import layout
 from .common import load_settings, main
 from .plan import dry_run
 
@@ -48,7 +49,7 @@ def stats(config_file: Path, cache_dir: Path | None) -> None:
     from ..outputs import OUTPUTS
 
     root = _cache_root(config_file, cache_dir)
-    if not (root / "index").is_dir():
+    if not layout.exists(root):
         click.echo(f"{root}: empty (no cache yet)")
         return
     store = Store.snapshot(root)
@@ -78,7 +79,7 @@ def prune(config_file: Path, cache_dir: Path | None, older_than: float | None) -
     from ..cache import Store
 
     root = _cache_root(config_file, cache_dir)
-    if not (root / "index").is_dir():
+    if not layout.exists(root):
         click.echo(f"{root}: empty (no cache yet)")
         return
     keep: set[str] | None = None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..cache import layout
 from .common import build_elsewhere, load_plugin_config, main, mkdocs_site, plugin_options, start_logging
 
 
@@ -54,7 +55,7 @@ def _spent(settings, clips: set[str]) -> list[float]:
     """What the paid clips among `clips` cost, as the provider reported it (from a snapshot: nothing written)."""
     from ..cache import Store
 
-    if not clips or not (settings.cache_dir / "index").is_dir():
+    if not clips or not layout.exists(settings.cache_dir):
         return []
     store = Store.snapshot(settings.cache_dir)
     try:
