@@ -79,7 +79,6 @@ class Pipeline:
         self.summary = Summary(cost_per_clip=settings.cost_per_clip, paid=self.provider.paid)
         self.report = Report(self.summary)
         self.memo = PageMemo(self.store, self.jobs.fingerprint())
-        self._still_sizes: dict[str, tuple[int, int]] = {}  # key -> the still's size, for its markup
         self._waiting: set[str] = set()  # pages with marked images, whose jobs `finish_page` waits for
         self._animated: set[str] = set()  # pages that show an animation, and need the pause script and style
 
@@ -168,8 +167,12 @@ class Pipeline:
 
     def _note(self, job: Job, page: str, src: str, prompt: str | None) -> None:
         self.report.note(job.key, page, src)
-        self._still_sizes[job.key] = (job.still.width, job.still.height)
         self._jobs.setdefault(job.key, (job, src, prompt))
+
+    def _still_size(self, key: str) -> tuple[int, int] | None:
+        """The still's size, for the markup: every image of one key is the same image."""
+        known = self._jobs.get(key)
+        return (known[0].still.width, known[0].still.height) if known else None
 
     def _held(self, clip: str) -> str | None:
         """Why an animation of `clip` keeps the still under `publish: approved` (None: it is published)."""
@@ -219,7 +222,7 @@ class Pipeline:
             return None
         self._animated.add(page)
         return rewrite.animated(
-            tag, text, url, entry.ext, (entry.width, entry.height), self._still_sizes.get(key), sources=sources
+            tag, text, url, entry.ext, (entry.width, entry.height), self._still_size(key), sources=sources
         )
 
     def _sources(self, key: str, entry) -> list | None:

@@ -109,15 +109,20 @@ def make_docx(path: Path) -> None:
     document.save(str(path))
 
 
+def page_of(document: Path, out: Path) -> str:
+    """`mkdocs-animate page DOCUMENT -o OUT`: its two photos animated and its icon left still; the page's HTML."""
+    result = animate("page", str(document), "-o", str(out), *ARGS, cwd=document.parent)
+    assert result.returncode == 0, result.stderr
+    count, line = summary(result.stderr)
+    assert count == 2 and "too small: 1" in line, line
+    return (out / "index.html").read_text(encoding="utf-8")
+
+
 def test_word_document(tmp_path):
     pytest.importorskip("mammoth")
     make_docx(tmp_path / "animals.docx")
     out = tmp_path / "out"
-    result = animate("page", str(tmp_path / "animals.docx"), "-o", str(out), *ARGS, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    count, line = summary(result.stderr)
-    assert count == 2 and "too small: 1" in line, line
-    html = (out / "index.html").read_text(encoding="utf-8")
+    html = page_of(tmp_path / "animals.docx", out)
     assert "<title>Animals and machines</title>" in html and "Chelsea the cat likes the sun." in html
     assert animated_count(html) == 2 and "data:image" not in html
     # Every image is a file beside the page, named relatively: the folder opens with no server.
@@ -163,11 +168,7 @@ def make_epub(path: Path) -> None:
 def test_epub_book_every_chapter_in_reading_order(tmp_path):
     make_epub(tmp_path / "animals.epub")
     out = tmp_path / "out"
-    result = animate("page", str(tmp_path / "animals.epub"), "-o", str(out), *ARGS, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    count, line = summary(result.stderr)
-    assert count == 2 and "too small: 1" in line, line
-    html = (out / "index.html").read_text(encoding="utf-8")
+    html = page_of(tmp_path / "animals.epub", out)
     assert "<title>A Book of Animals</title>" in html
     assert html.index("Chelsea sleeps.") < html.index("On the pad."), "chapters in reading order"
     assert 'href="#pad"' in html and 'id="pad"' in html, "a link between chapters leads within the page"
