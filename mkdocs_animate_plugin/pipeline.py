@@ -81,6 +81,7 @@ class Pipeline:
         self.memo = PageMemo(self.store, self.jobs.fingerprint())
         self._waiting: set[str] = set()  # pages with marked images, whose jobs `finish_page` waits for
         self._animated: set[str] = set()  # pages that show an animation, and need the pause script and style
+        self._types: dict[str, str] = {}  # an AV1 file's MIME type with its codec, by file name
 
     # --- while pages render --------------------------------------------------------------------------------
 
@@ -233,9 +234,12 @@ class Pipeline:
         return None if None in found else found
 
     def _type(self, entry) -> str:
-        """The MIME type of a video's AV1 source, with its codec as the file's header names it."""
-        with open(self.store.path(entry), "rb") as file:
-            return av1_type(file.read(65536)) or "video/mp4"
+        """The MIME type of a video's AV1 source, with its codec as the file's header names it: read once per file,
+        however many pages show it."""
+        if entry.file not in self._types:
+            with open(self.store.path(entry), "rb") as file:
+                self._types[entry.file] = av1_type(file.read(65536)) or "video/mp4"
+        return self._types[entry.file]
 
     # --- as pages are written ------------------------------------------------------------------------------
 
