@@ -79,21 +79,40 @@ def _memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def _kind(pid: int, root: int) -> str:
+    """What a process of the build is: the build itself, a drawing worker, or an ffmpeg."""
+    if pid == root:
+        return "build"
+    try:
+        with open(f"/proc/{pid}/comm") as file:
+            return "ffmpeg" if "ffmpeg" in file.read() else "worker"
+    except OSError:
+        return "gone"
+
+
 class Sampler(threading.Thread):
-    """Samples the memory of a process tree until told to stop: the peak of the sums, and how many processes."""
+    """Samples the memory of a process tree until told to stop: the peak of the sums, how many processes, and what
+    the peak was made of (MB of PSS per kind of process, with how many of each)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid, self.stop = pid, threading.Event()
         self.rss = self.pss = self.processes = 0
+        self.parts: dict[str, tuple[int, int]] = {}
 
     def run(self) -> None:
         while not self.stop.wait(0.1):
             pids = _tree(self.pid)
             sizes = [_memory(pid) for pid in pids]
             self.rss = max(self.rss, sum(rss for rss, _ in sizes))
-            self.pss = max(self.pss, sum(pss for _, pss in sizes))
             self.processes = max(self.processes, len(pids))
+            if sum(pss for _, pss in sizes) > self.pss:
+                self.pss = sum(pss for _, pss in sizes)
+                parts: dict[str, tuple[int, int]] = {}
+                for pid, (_, pss) in zip(pids, sizes):
+                    total, count = parts.get(kind := _kind(pid, self.pid), (0, 0))
+                    parts[kind] = (total + pss, count + 1)
+                self.parts = parts
 
 
 def _machine() -> tuple[int, int]:
@@ -134,6 +153,7 @@ def cold_build(root: Path, plugin_path: Path | None) -> dict[str, float]:
         "pss": sampler.pss,
         "largest": after.ru_maxrss * 1024,  # the largest single process of all the builds' trees
         "processes": sampler.processes,
+        "parts": sampler.parts,
         # On a machine shared with other work, the build cannot have the cores the others are using: how much
         # of the machine stayed idle says whether the build could have used more.
         "idle": (idle_after - idle_before) / max(1, total_after - total_before),
@@ -209,6 +229,8 @@ def main() -> None:
         print(f"  peak memory of the build's process tree: {result['rss'] / 2**20:.0f} MB resident (sum of RSS), "
               f"{result['pss'] / 2**20:.0f} MB proportional (sum of PSS), at most {result['processes']} processes; "
               f"largest single process {result['largest'] / 2**20:.0f} MB")  # fmt: skip
+        parts = ", ".join(f"{kind} {pss / 2**20:.0f} MB ({count})" for kind, (pss, count) in result["parts"].items())
+        print(f"  at the peak (PSS by process, how many): {parts}")
         if made:
             print(f"  {made} animations: {result['wall'] / made:.2f} s wall and {result['cpu'] / made:.2f} CPU s each")
         print(f"  load average after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

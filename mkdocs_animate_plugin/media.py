@@ -1,7 +1,8 @@
 """ffmpeg (the binary imageio-ffmpeg ships, run as a subprocess): encode frames, decode clips, close loops, probe.
 
-Frames travel as RGB uint8 arrays piped to ffmpeg's stdin, so a provider that draws its own frames (the local
-animator) and one that fetches a video file (a remote model) end in the same encoder. Frames given as a recipe
+Frames travel as uint8 arrays piped to ffmpeg's stdin, I420 (`yuv`, as the local animator draws and `decode` gives)
+or RGB (a third party's provider may draw either), so a provider that draws its own frames and one that fetches a
+video file (a remote model) end in the same encoder. Frames given as a recipe
 (`Frames`) are drawn in a worker process that feeds its own ffmpeg: drawing is Python and numpy, which one
 process's GIL would serialize, and a frame then never leaves the process that drew it. Either way frames are
 streamed: one frame is drawn while ffmpeg takes the last, never a clip's worth at once.
@@ -10,6 +11,7 @@ streamed: one frame is drawn while ffmpeg takes the last, never a clip's worth a
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import re
 import subprocess
@@ -21,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from . import yuv
 from .errors import MediaError
 from .outputs import KINDS
 
@@ -56,7 +59,9 @@ _BITEXACT = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact
 
 
 # SVT-AV1 prints a banner of its settings on stderr whatever ffmpeg's log level; its own variable keeps it to errors.
-_ENV = {**os.environ, "SVT_LOG": "1"}
+# ffmpeg allocates each frame it reads anew: with glibc's malloc at a fixed threshold (see `scheduler._Worker`) below
+# a frame's size, each is given back when freed instead of growing a heap that keeps it.
+_ENV = {**os.environ, "SVT_LOG": "1", "MALLOC_MMAP_THRESHOLD_": str(1 << 20)}
 
 
 # x264's preset by the frame's size. `slow` spends its effort where a pixel is large on screen; on a large frame the
@@ -67,6 +72,11 @@ _ENV = {**os.environ, "SVT_LOG": "1"}
 _PRESETS = ((400_000, "slow"), (800_000, "faster"), (None, "veryfast"))  # up to this many pixels a frame: preset
 
 
+# B-frames are never used as references (`b-pyramid=none`): x264 then holds fewer frames, 10 to 16 MB less at 1024
+# px and up, for the same bytes within 2% and the same PSNR on the example photos (benchmarks/cold_build.py).
+_X264 = "threads=1:sliced-threads=0:b-pyramid=none"
+
+
 def x264_preset(size: tuple[int, int]) -> str:
     area = size[0] * size[1]
     return next(preset for limit, preset in _PRESETS if limit is None or area <= limit)
@@ -74,7 +84,7 @@ def x264_preset(size: tuple[int, int]) -> str:
 
 @dataclass(frozen=True)
 class Frames:
-    """Frames as a recipe: `function(*args)` yields `count` RGB frames. Iterating it draws them here; `encode`
+    """Frames as a recipe: `function(*args)` yields `count` frames. Iterating it draws them here; `encode`
     draws them in a worker process instead, beside the encoder they feed. `function` and `args` must pickle (a
     module-level function; paths and plain values, never an open image)."""
 
@@ -145,6 +155,23 @@ def _run(args: list[str], what: str, stdin_frames: Iterable[np.ndarray] | None =
     return stderr
 
 
+def _feed(frames: Iterable[np.ndarray], size: tuple[int, int], fps: float, outputs: list[str], what: str) -> str:
+    """Run ffmpeg on `frames` of `size`, in the layout the first frame shows (I420 or RGB), writing `outputs`."""
+    width, height = size
+    frames = iter(frames)
+    first = next(frames, None)
+    if first is None:
+        raise MediaError("no frames to encode")
+    if first.shape == yuv.shape(size):
+        pix_fmt = yuv.PIX_FMT
+    elif first.shape == (height, width, 3):
+        pix_fmt = "rgb24"
+    else:
+        raise MediaError(f"a frame of shape {first.shape} is neither I420 nor RGB of {width}x{height}")
+    args = ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{width}x{height}"]
+    return _run([*args, "-r", f"{fps:g}", "-i", "-", *outputs], what, itertools.chain([first], frames))
+
+
 def encode(
     frames: Iterable[np.ndarray], size: tuple[int, int], fps: float, output: str, dest: Path, count: int = 0
 ) -> MediaInfo:
@@ -163,30 +190,28 @@ def encode_all(
     """Encode the same frames into each (kind, file) of `targets` at once: one ffmpeg reads them once and runs an
     encoder per file (a video's AV1 and H.264 sources), so a provider's frames are drawn or decoded only once.
     Each file is probed and checked; the probes are returned in the order of `targets`."""
-    width, height = size
     count = count or (frames.count if isinstance(frames, Frames) else 0)
-    args = ["-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}"]
-    args += ["-r", f"{fps:g}", "-i", "-"]
+    args: list[str] = []
     for kind, dest in targets:
         # Each file takes the input's video; a filter graph (GIF's palette) takes it by itself.
         own_graph = "-filter_complex" in _ENCODE_ARGS[kind]
         args += [*([] if own_graph else ["-map", "0:v"]), *_ENCODE_ARGS[kind]]
         if kind == "video":
-            x264 = "threads=1:sliced-threads=0" + (f":zones={count - 6},{count - 1},b=3" if count > 12 else "")
+            x264 = _X264 + (f":zones={count - 6},{count - 1},b=3" if count > 12 else "")
             args += ["-preset", x264_preset(size), "-x264-params", x264]
         args += [*_BITEXACT, "-f", KINDS[kind].muxer, str(dest)]
     what = f"encode {' and '.join(kind for kind, _ in targets)}"
     if isinstance(frames, Frames) and _cores() > 1:
         from .scheduler import run_in_process
 
-        run_in_process(_run, args, what, frames)
+        run_in_process(_feed, frames, size, fps, args, what)
     else:
-        _run(args, what, stdin_frames=frames)
+        _feed(frames, size, fps, args, what)
     infos = []
     for kind, dest in targets:
         # The file our own encoder just wrote: its packets are counted, not decoded (`probe` decodes a download).
         info = _probe(dest, decode=KINDS[kind].muxer != "mp4")
-        check(info, kind, (width, height))
+        check(info, kind, size)
         infos.append(info)
     return infos
 
@@ -263,19 +288,19 @@ def _probe(path: Path, decode: bool) -> MediaInfo:
 
 
 def decode(path: Path, size: tuple[int, int], fps: float | None = None) -> Iterator[np.ndarray]:
-    """Frames of a video file, scaled to `size` (and resampled to `fps` if given), as RGB arrays."""
+    """Frames of a video file, scaled to `size` (and resampled to `fps` if given), as I420 arrays."""
     width, height = size
     vf = f"scale={width}:{height}:flags=lanczos,setsar=1" + (f",fps={fps:g}" if fps else "")
     proc = subprocess.Popen(
         [ffmpeg(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path), "-map", "0:v:0",
-         "-vf", vf, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+         "-vf", vf, "-f", "rawvideo", "-pix_fmt", yuv.PIX_FMT, "-"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     assert proc.stdout is not None
-    frame_bytes = width * height * 3
+    shape = yuv.shape(size)
     try:
-        while len(raw := proc.stdout.read(frame_bytes)) == frame_bytes:
-            yield np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 3)
+        while len(raw := proc.stdout.read(shape[0] * shape[1])) == shape[0] * shape[1]:
+            yield np.frombuffer(raw, dtype=np.uint8).reshape(shape)
     finally:
         proc.kill()
         proc.wait()
@@ -326,6 +351,7 @@ def close_loop(frames: Iterable[np.ndarray], mode: str, fps: float) -> Iterator[
         yield from tail
         return
     for m in range(overlap):
-        weight = (m + 1) / (overlap + 1)
+        # The last blend is all head: the loop point is then one plain step, the fade spread evenly before it.
+        weight = (m + 1) / overlap
         blend = tail[m].astype(np.float32) * (1 - weight) + head[m].astype(np.float32) * weight
         yield np.clip(blend + 0.5, 0, 255).astype(np.uint8)

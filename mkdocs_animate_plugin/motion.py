@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from . import yuv
+
 # How far the camera pushes in: from 5% to 16% closer than the whole picture. Gentle on purpose.
 ZOOM_NEAR = 1.16
 ZOOM_FAR = 1.05
@@ -68,8 +70,8 @@ def smoothstep(t: float) -> float:
 def kenburns_frames(
     image: Image.Image, size: tuple[int, int], count: int, periodic: bool, take: int = 1
 ) -> Iterator[np.ndarray]:
-    """`count` frames of `size`. Periodic: out and back on an eased path, the last frame leading into the first
-    (a seamless loop by construction). Otherwise one eased push from far to near.
+    """`count` I420 frames of `size`. Periodic: out and back on an eased path, the last frame leading into the
+    first (a seamless loop by construction). Otherwise one eased push from far to near.
 
     Another `take` is another camera, still fixed for that take: the drift turns the other way, and from the
     third take on the push aims a little beside the subject, around it."""
@@ -79,6 +81,8 @@ def kenburns_frames(
         cx, cy = cx + 0.12 * math.cos(angle), cy + 0.12 * math.sin(angle)
     path = KenBurns((min(max(cx, 0.0), 1.0), min(max(cy, 0.0), 1.0)))
     turn = 1 if take % 2 else -1
+    luma, *chroma = yuv.from_image(image)
+    half = (size[0] // 2, size[1] // 2)
     for index in range(count):
         if periodic:
             phase = index / count
@@ -88,8 +92,10 @@ def kenburns_frames(
             progress = smoothstep(index / max(1, count - 1))
             sway = 0.0
         box = path.box(progress, sway, image.size)
-        frame = image.resize(size, Image.Resampling.BICUBIC, box=box)
-        yield np.asarray(frame)
+        # Chroma is cut from its half-size planes with the same box, halved.
+        y = luma.resize(size, Image.Resampling.BICUBIC, box=box)
+        u, v = (plane.resize(half, Image.Resampling.BICUBIC, box=tuple(c / 2 for c in box)) for plane in chroma)
+        yield yuv.join(y, u, v)
 
 
 # --- 2.5D parallax ------------------------------------------------------------------------------------------
@@ -102,77 +108,95 @@ PARALLAX_STRENGTH = 0.035  # camera orbit radius, as a fraction of the width: ne
 # faster than the same warp in floats (benchmarks/cold_build.py --profile measures it).
 _SUBPIXEL = 6  # bits: positions are in 1/64 px
 _DEPTH_BITS = 12
-# Each pixel is held as three 21-bit lanes of one uint64 (R, G, B), so one gather fetches a whole pixel and one
-# multiply weighs all three channels: 255 * 64 * 64 < 2**21, so no lane ever spills into the next.
+# A pixel's channels are held as 21-bit lanes of one unsigned integer (luma alone in a uint32, the two chromas in a
+# uint64), so one gather fetches a whole pixel and one multiply weighs all its channels: 255 * 64 * 64 < 2**21, so
+# no lane ever spills into the next.
 _LANE = 21
 _ROWS = 32  # rows warped at once: the working arrays stay in the processor's cache
 
 
-def _pack(pixels: np.ndarray, spare: int) -> np.ndarray:
-    """RGB pixels as one uint64 each (and `spare` zeros after them), built in place: one array of the result's
-    size at any time, not one per channel."""
-    flat = pixels.reshape(-1, 3)
-    packed = np.zeros(len(flat) + spare, dtype=np.uint64)
-    for channel in (2, 1, 0):
-        packed[: len(flat)] <<= np.uint64(_LANE)
-        np.bitwise_or(packed[: len(flat)], flat[:, channel], out=packed[: len(flat)])
-    return packed
+class _Layer:
+    """Planes of the picture warped together (the luma; or both chromas, at half size), packed into lanes, and
+    where each of the frame's samples sits over them."""
+
+    def __init__(self, planes: list[np.ndarray], near: np.ndarray, margin: tuple[int, int]) -> None:
+        """`planes`: this layer of the picture, margins included; `near`: the depth (-0.5 far to 0.5 near) at each
+        sample of the frame; `margin`: where the frame starts in the picture, in 1/64 px."""
+        height, width = planes[0].shape
+        self.dtype = np.uint32 if len(planes) == 1 else np.uint64
+        # One spare row: the bilinear neighbours of the last row's samples stay inside the array.
+        self.packed = np.zeros(height * width + width + 2, dtype=self.dtype)
+        for plane in reversed(planes):  # built in place: one array of the result's size at any time
+            self.packed[: height * width] <<= self.dtype(_LANE)
+            self.packed[: height * width] |= plane.reshape(-1)
+        self.stride, self.lanes = width, len(planes)
+        self.near = np.round(near * (1 << _DEPTH_BITS)).astype(np.int32)
+        one = 1 << _SUBPIXEL
+        self.xs = (np.arange(near.shape[1], dtype=np.int32) * one + margin[0])[None, :]
+        self.ys = (np.arange(near.shape[0], dtype=np.int32) * one + margin[1])[:, None]
+        self.limits = ((width - 1) * one - 1, (height - 1) * one - 1)
+
+    def draw(self, dx: int, dy: int, out: tuple[np.ndarray, ...]) -> None:
+        """Sample the picture, each sample moved by its depth times (dx, dy) (1/64 px at depth +-1), bilinearly,
+        into `out`: one plane per lane."""
+        dtype, one = self.dtype, 1 << _SUBPIXEL
+        mask, fraction, half = dtype((1 << _LANE) - 1), one - 1, 1 << (_DEPTH_BITS - 1)
+        rounding = dtype(sum(1 << (2 * _SUBPIXEL - 1 + lane * _LANE) for lane in range(self.lanes)))
+        shifts = [dtype(2 * _SUBPIXEL + lane * _LANE) for lane in range(self.lanes)]
+        for row in range(0, len(self.near), _ROWS):
+            depth_rows = self.near[row : row + _ROWS]
+            x = (depth_rows * dx + half) >> _DEPTH_BITS
+            x += self.xs
+            np.clip(x, 0, self.limits[0], out=x)
+            y = (depth_rows * dy + half) >> _DEPTH_BITS
+            y += self.ys[row : row + _ROWS]
+            np.clip(y, 0, self.limits[1], out=y)
+            wx, wy = (x & fraction).astype(dtype), (y & fraction).astype(dtype)
+            at = (y >> _SUBPIXEL) * self.stride + (x >> _SUBPIXEL)
+            left = dtype(one) - wx
+            top = self.packed[at] * left + self.packed[at + 1] * wx
+            at += self.stride
+            bottom = self.packed[at] * left + self.packed[at + 1] * wx
+            mixed = top * (dtype(one) - wy) + bottom * wy + rounding
+            for plane, shift in zip(out, shifts):
+                plane[row : row + _ROWS] = (mixed >> shift) & mask
 
 
 def parallax_frames(
     image: Image.Image, depth: np.ndarray, size: tuple[int, int], count: int, take: int = 1
 ) -> Iterator[np.ndarray]:
-    """`count` frames of a small camera orbit over the picture: near parts (depth 1) move against far ones
-    (depth 0) about the middle distance. Each output pixel samples the picture backward, bilinearly, at its own
-    depth's offset, so nothing tears and nothing is left empty; the orbit is periodic, so the loop is seamless.
-    `depth` is a map of `image`'s size. Neither is kept once the warp is set up."""
+    """`count` I420 frames of a small camera orbit over the picture: near parts (depth 1) move against far ones
+    (depth 0) about the middle distance. Each sample of the frame is taken from the picture backward, bilinearly,
+    at its own depth's offset, so nothing tears and nothing is left empty; the orbit is periodic, so the loop is
+    seamless. Chroma is warped at half size, as the frame holds it. `depth` is a map of `image`'s size. Neither
+    is kept once the warp is set up."""
     width, height = size
     margin_x, margin_y = round(width * PARALLAX_MARGIN), round(height * PARALLAX_MARGIN)
     source_size = (width + 2 * margin_x, height + 2 * margin_y)
-    stride = source_size[0]
     # The depth, then the picture, each let go as soon as its reduced form is made: the largest moment of a worker.
     depth_map = Image.fromarray(depth.astype(np.float32), mode="F").resize(source_size, Image.Resampling.BILINEAR)
     del depth
     near = np.asarray(depth_map, dtype=np.float32)[margin_y : margin_y + height, margin_x : margin_x + width] - 0.5
     del depth_map
-    near_q = np.round(near * (1 << _DEPTH_BITS)).astype(np.int32)
-    del near
-    # One spare row: the bilinear neighbours of the last row's pixels stay inside the array.
-    packed = _pack(np.asarray(image.resize(source_size, Image.Resampling.LANCZOS)), spare=stride + 2)
+    near_half = np.asarray(Image.fromarray(near, mode="F").resize((width // 2, height // 2), Image.Resampling.BOX))
+    y, u, v = yuv.from_image(image.resize(source_size, Image.Resampling.LANCZOS))
     del image
     one = 1 << _SUBPIXEL
-    xs = ((np.arange(width, dtype=np.int32) + margin_x) * one)[None, :]
-    ys = ((np.arange(height, dtype=np.int32) + margin_y) * one)[:, None]
-    x_max, y_max = (source_size[0] - 1) * one - 1, (source_size[1] - 1) * one - 1
+    # Chroma sample i covers the frame's pixels 2i and 2i+1, as chroma pixel j covers the picture's 2j and 2j+1:
+    # the same place in half-size units, margins halved.
+    luma = _Layer([np.asarray(y)], near, (margin_x * one, margin_y * one))
+    chroma = _Layer([np.asarray(u), np.asarray(v)], near_half, (margin_x * one // 2, margin_y * one // 2))
+    del y, u, v, near, near_half
     # Never further than the margin: the biggest offset is half the orbit (depth 0 or 1 against 0.5).
     radius = min(width * PARALLAX_STRENGTH, 1.8 * margin_x, 1.8 * margin_y * 2)
     turn = 1 if take % 2 else -1
     start = 0.9 * (take - 1)  # another take starts the orbit elsewhere
-    half = 1 << (_DEPTH_BITS - 1)
-    mask, fraction = np.uint64((1 << _LANE) - 1), one - 1
-    rounding = np.uint64(sum(1 << (2 * _SUBPIXEL - 1 + lane * _LANE) for lane in range(3)))
-    shifts = [np.uint64(2 * _SUBPIXEL + lane * _LANE) for lane in range(3)]
     for index in range(count):
         angle = start + turn * 2 * math.pi * index / count
         dx = round(radius * math.cos(angle) * one)  # the camera's offset this frame, in 1/64 px at depth +-1
         dy = round(0.5 * radius * math.sin(angle) * one)
-        frame = np.empty((height, width, 3), dtype=np.uint8)
-        for row in range(0, height, _ROWS):
-            depth_rows = near_q[row : row + _ROWS]
-            x = (depth_rows * dx + half) >> _DEPTH_BITS
-            x += xs
-            np.clip(x, 0, x_max, out=x)
-            y = (depth_rows * dy + half) >> _DEPTH_BITS
-            y += ys[row : row + _ROWS]
-            np.clip(y, 0, y_max, out=y)
-            wx, wy = (x & fraction).astype(np.uint64), (y & fraction).astype(np.uint64)
-            at = (y >> _SUBPIXEL) * stride + (x >> _SUBPIXEL)
-            left = np.uint64(one) - wx
-            top = packed[at] * left + packed[at + 1] * wx
-            at += stride
-            bottom = packed[at] * left + packed[at + 1] * wx
-            mixed = top * (np.uint64(one) - wy) + bottom * wy + rounding
-            out = frame[row : row + _ROWS]
-            for lane, shift in enumerate(shifts):
-                out[..., lane] = (mixed >> shift) & mask
+        frame = yuv.new(size)
+        planes = yuv.planes(frame, size)
+        luma.draw(dx, dy, planes[:1])
+        chroma.draw(round(dx / 2), round(dy / 2), planes[1:])  # in half-size pixels
         yield frame

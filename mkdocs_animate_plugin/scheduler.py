@@ -50,8 +50,13 @@ class _Worker:
     def __init__(self) -> None:
         import subprocess  # here: a warm build starts no worker
 
-        # The worker finds the package as this process does, whatever put it on the path.
+        # The worker finds the package as this process does, whatever put it on the path. glibc's malloc, left to
+        # itself, raises the size from which a block gets a mapping of its own (returned when freed) to the largest
+        # block freed so far: after one decoded camera photo, every frame-sized array would come from a heap that
+        # keeps what was freed, for the rest of the build. A fixed size keeps that heap small (other C libraries
+        # ignore the variable; benchmarks/cold_build.py measures it).
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+        env["MALLOC_MMAP_THRESHOLD_"] = str(4 << 20)
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from mkdocs_animate_plugin.scheduler import _serve; _serve()"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,

@@ -136,6 +136,22 @@ class Site:
         )  # fmt: skip
 
 
+def rgb(source: Path | list[np.ndarray], size: tuple[int, int]) -> list[np.ndarray]:
+    """Frames as a visitor sees them, in RGB: a file's (decoded by ffmpeg), or I420 frames converted by ffmpeg as a
+    player converts them."""
+    from mkdocs_animate_plugin import media, yuv
+
+    width, height = size
+    raw = b"" if isinstance(source, Path) else b"".join(frame.tobytes() for frame in source)
+    given = ["-i", str(source)] if isinstance(source, Path) else [
+        "-f", "rawvideo", "-pix_fmt", yuv.PIX_FMT, "-s", f"{width}x{height}", "-i", "-"]  # fmt: skip
+    out = subprocess.run(
+        [media.ffmpeg(), "-v", "error", *given, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        input=raw, capture_output=True, check=True,
+    ).stdout
+    return list(np.frombuffer(out, dtype=np.uint8).reshape(-1, height, width, 3))
+
+
 def command(*args: str, cwd: Path | None = None, env: dict | None = None, stdin: str | None = None):
     """`mkdocs-animate ARGS` as a separate process, as a user runs it; `env` is laid over the test's environment."""
     return subprocess.run(

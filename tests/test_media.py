@@ -9,16 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin import images, media, motion, stills
+from mkdocs_animate_plugin import images, media, motion, stills, yuv
 from mkdocs_animate_plugin.errors import ImageProblem, MediaError
 from mkdocs_animate_plugin.outputs import OUTPUTS
 
-from .conftest import PHOTOS
-
-
-def read_frames(path: Path) -> list[np.ndarray]:
-    info = media.probe(path)
-    return list(media.decode(path, (info.width, info.height)))
+from .conftest import PHOTOS, rgb
 
 
 def jump_and_steps(frames: list[np.ndarray]) -> tuple[float, float]:
@@ -80,8 +75,9 @@ def test_motion_is_smooth_and_never_shows_a_border(rocket):
     ratios = [max(a, b) / min(a, b) for a, b in zip(steps, steps[1:])]
     assert max(ratios) < 1.6, max(ratios)
     for frame in frames:
-        edges = np.concatenate([frame[0], frame[-1], frame[:, 0], frame[:, -1]])
-        assert edges.mean() > 20, "no black border"
+        luma = yuv.planes(frame, (160, 106))[0]
+        edges = np.concatenate([luma[0], luma[-1], luma[:, 0], luma[:, -1]])
+        assert edges.mean() > 30, "no black border (video black is 16)"
 
 
 def test_sizes_are_even_and_never_upscaled():
@@ -165,7 +161,7 @@ def test_another_take_is_another_motion(rocket):
 def test_palette_gif_is_lighter_and_truer_than_a_plain_conversion(tmp_path, rocket):
     import subprocess
 
-    frames = list(motion.kenburns_frames(rocket, (160, 106), 24, periodic=True))
+    frames = rgb(list(motion.kenburns_frames(rocket, (160, 106), 24, periodic=True)), (160, 106))
     ours = tmp_path / "ours.gif"
     media.encode(iter(frames), (160, 106), 12, "gif", ours)
     plain = tmp_path / "plain.gif"
@@ -175,8 +171,31 @@ def test_palette_gif_is_lighter_and_truer_than_a_plain_conversion(tmp_path, rock
     )  # fmt: skip
 
     def error(path: Path) -> float:
-        decoded = list(media.decode(path, (160, 106)))
+        decoded = rgb(path, (160, 106))
         return float(np.mean([np.abs(a.astype(np.int16) - b).mean() for a, b in zip(decoded, frames)]))
 
     assert ours.stat().st_size <= plain.stat().st_size, (ours.stat().st_size, plain.stat().st_size)
     assert error(ours) < error(plain) / 2
+
+
+def test_frames_drawn_in_i420_show_the_picture_a_player_shows(rocket):
+    """The local animator draws in the encoder's own planes (BT.601, video range): converted back by ffmpeg, as a
+    player converts them, a frame is the picture, colours and contrast included."""
+    still = rocket.crop((0, 0, 160, 106))
+    frame = yuv.join(*yuv.from_image(still))
+    shown = rgb([frame], still.size)[0].astype(np.int16)
+    difference = np.abs(shown - np.asarray(still, dtype=np.int16))
+    assert difference.mean() < 3, difference.mean()
+    assert abs(float(shown.mean()) - float(np.asarray(still).mean())) < 1, "the same brightness: no range mix-up"
+
+
+def test_a_frame_of_the_wrong_shape_is_refused(tmp_path):
+    """RGB and I420 frames are both taken; anything else is named, not fed to ffmpeg as noise."""
+    wrong = [np.zeros((106, 160, 4), dtype=np.uint8)]
+    with pytest.raises(MediaError, match=r"shape \(106, 160, 4\) is neither I420 nor RGB of 160x106"):
+        media.encode(iter(wrong), (160, 106), 12, "video", tmp_path / "wrong.mp4")
+    rgb_frames = [np.full((106, 160, 3), (200, 60, 30), dtype=np.uint8)] * 12
+    info = media.encode(iter(rgb_frames), (160, 106), 12, "video", tmp_path / "rgb.mp4")
+    assert (info.width, info.height, info.frames) == (160, 106, 12)
+    red, green, blue = rgb(tmp_path / "rgb.mp4", (160, 106))[0].reshape(-1, 3).mean(axis=0)
+    assert abs(red - 200) < 4 and abs(green - 60) < 4 and abs(blue - 30) < 4

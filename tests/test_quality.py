@@ -9,14 +9,14 @@ import pytest
 
 from mkdocs_animate_plugin import media
 
-from .conftest import PHOTOS
+from .conftest import PHOTOS, rgb
 
 
 def seam(path) -> tuple[float, float]:
     """(jump at the loop point, median step inside), measured on frames reduced 4x: a jump of the picture shows
     there, the encoder's grain (which a fresh key frame at the start of a video resets) does not."""
     info = media.probe(path)
-    frames = [reduce(f) for f in media.decode(path, (info.width, info.height))]
+    frames = [reduce(f) for f in rgb(path, (info.width, info.height))]
     steps = [np.abs(b - a).mean() for a, b in zip(frames, frames[1:])]
     return float(np.abs(frames[0] - frames[-1]).mean()), float(np.median(steps))
 

@@ -62,7 +62,8 @@ class AnimationRequest:
 
 @dataclass
 class Clip:
-    """A provider's result: either frames it drew (RGB uint8, the request's size) or a video file it fetched."""
+    """A provider's result: either frames it drew (uint8 of the request's size: RGB, `(height, width, 3)`, or I420 as
+    `yuv` lays it out) or a video file it fetched."""
 
     fps: float
     frames: Iterator[np.ndarray] | None = None
