@@ -26,7 +26,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from mkdocs_animate_plugin import media
+from mkdocs_animate_plugin import media, yuv
 from mkdocs_animate_plugin.outputs import KINDS
 from mkdocs_animate_plugin.providers.base import AnimationRequest
 from mkdocs_animate_plugin.providers.local import draw
@@ -114,7 +114,7 @@ def quality(path: Path, raw: Path, size: tuple[int, int], fps: int) -> tuple[flo
     stream = "0:v:1" if path.suffix == ".avif" else "0:v:0"
     graph = f"[{stream}]format=yuv444p,split[a][b];[1:v]format=yuv444p,split[c][d];[a][c]ssim;[b][d]psnr"
     result = subprocess.run(
-        [media.ffmpeg(), "-hide_banner", "-nostdin", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24",
+        [media.ffmpeg(), "-hide_banner", "-nostdin", "-i", str(path), "-f", "rawvideo", "-pix_fmt", yuv.PIX_FMT,
          "-s", f"{size[0]}x{size[1]}", "-r", str(fps), "-i", str(raw), "-lavfi", graph, "-f", "null", "-"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
@@ -167,7 +167,7 @@ def main() -> None:
             for fps in (24, args.fps):
                 drawn = draw(dataclasses.replace(request, fps=fps))
                 frames = list(drawn.frames)
-                raw = folder / "frames.rgb"
+                raw = folder / "frames.yuv"
                 raw.write_bytes(b"".join(frame.tobytes() for frame in frames))
                 kinds = [
                     k for k in KINDS_MEASURED if (KINDS[k].clip_rate if fps == 24 else not KINDS[k].clip_rate)

@@ -4,12 +4,14 @@
     python benchmarks/cold_build.py [--pages 300] [--duration 5] [--keep DIR] [--plugin-path DIR]
     python benchmarks/cold_build.py --profile [IMAGE]
 
-Prints the wall time, CPU seconds over wall seconds (and against the cores the build may use), the peak memory of
-the build's whole process tree (the sum of its processes' resident memory, sampled every 0.1 s, and the sum of
-their proportional shares, which counts a page shared between processes once), the largest single process, and
-the time per animation. `--plugin-path` builds with another checkout of the plugin (put first on PYTHONPATH): the
-way to measure before and after a change. `--profile` prints CPU seconds per clip at 640 and 1280 px for each
-motion, drawing and encoding on one core, then the bytes of each clip.
+Prints the wall time, CPU seconds over wall seconds (and against the cores the build may use), and the peak memory
+of the build's whole process tree: the sum of its processes' resident memory (RSS, which counts a page shared by
+several processes in each of them) and of their proportional shares (PSS), sampled every 0.1 s; the physical
+memory the tree held, each page once, shared or not (as root, from /proc/PID/pagemap, every second); what the PSS
+peak was made of; the largest process of each kind (sampled: `ru_maxrss` would count this process's own memory in
+the child forked to run the build); and the time per animation. `--plugin-path` builds with another checkout of
+the plugin (put first on PYTHONPATH): the way to measure before and after a change. `--profile` prints CPU seconds
+per clip at 640 and 1280 px for each motion, drawing and encoding on one core, then the bytes of each clip.
 """
 
 from __future__ import annotations
@@ -79,6 +81,31 @@ def _memory(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+def _frames(pid: int) -> np.ndarray:
+    """The physical page numbers of a process's resident pages, from /proc/PID/pagemap (as root; otherwise the
+    kernel gives zeros, and the distinct count below is not made)."""
+    found = []
+    try:
+        with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/pagemap", "rb") as pagemap:
+            for line in maps:
+                if line.rstrip().endswith("[vsyscall]"):
+                    continue
+                start, end = (int(value, 16) for value in line.split()[0].split("-"))
+                pagemap.seek(start // 4096 * 8)
+                entries = np.frombuffer(pagemap.read((end - start) // 4096 * 8), dtype=np.uint64)
+                present = entries[(entries >> np.uint64(63)) == 1]
+                found.append(present & np.uint64((1 << 55) - 1))
+    except OSError:
+        pass
+    return np.concatenate(found) if found else np.empty(0, dtype=np.uint64)
+
+
+def _distinct(pids: list[int]) -> int:
+    """Bytes of physical memory the processes hold together: each resident page once, shared or not."""
+    frames = np.unique(np.concatenate([_frames(pid) for pid in pids]))
+    return 0 if len(frames) and frames[0] == 0 else len(frames) * 4096
+
+
 def _kind(pid: int, root: int) -> str:
     """What a process of the build is: the build itself, a drawing worker, or an ffmpeg."""
     if pid == root:
@@ -99,13 +126,22 @@ class Sampler(threading.Thread):
         self.pid, self.stop = pid, threading.Event()
         self.rss = self.pss = self.processes = 0
         self.parts: dict[str, tuple[int, int]] = {}
+        self.largest: dict[str, int] = {}  # the largest resident memory of one process of each kind, at any time
+        self.distinct = 0  # the most physical memory the tree held, each page once: sampled every second
 
     def run(self) -> None:
+        ticks = 0
         while not self.stop.wait(0.1):
             pids = _tree(self.pid)
+            ticks += 1
+            if ticks % 10 == 0:
+                self.distinct = max(self.distinct, _distinct(pids))
             sizes = [_memory(pid) for pid in pids]
             self.rss = max(self.rss, sum(rss for rss, _ in sizes))
             self.processes = max(self.processes, len(pids))
+            for pid, (rss, _) in zip(pids, sizes):
+                kind = _kind(pid, self.pid)
+                self.largest[kind] = max(self.largest.get(kind, 0), rss)
             if sum(pss for _, pss in sizes) > self.pss:
                 self.pss = sum(pss for _, pss in sizes)
                 parts: dict[str, tuple[int, int]] = {}
@@ -151,9 +187,10 @@ def cold_build(root: Path, plugin_path: Path | None) -> dict[str, float]:
         "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "rss": sampler.rss,
         "pss": sampler.pss,
-        "largest": after.ru_maxrss * 1024,  # the largest single process of all the builds' trees
         "processes": sampler.processes,
         "parts": sampler.parts,
+        "by_kind": sampler.largest,
+        "distinct": sampler.distinct,
         # On a machine shared with other work, the build cannot have the cores the others are using: how much
         # of the machine stayed idle says whether the build could have used more.
         "idle": (idle_after - idle_before) / max(1, total_after - total_before),
@@ -227,10 +264,14 @@ def main() -> None:
               f"({100 * busy / cores:.0f}% of {cores} cores); the machine was idle {100 * result['idle']:.0f}% of "
               "the time (other work took the rest)")  # fmt: skip
         print(f"  peak memory of the build's process tree: {result['rss'] / 2**20:.0f} MB resident (sum of RSS), "
-              f"{result['pss'] / 2**20:.0f} MB proportional (sum of PSS), at most {result['processes']} processes; "
-              f"largest single process {result['largest'] / 2**20:.0f} MB")  # fmt: skip
+              f"{result['pss'] / 2**20:.0f} MB proportional (sum of PSS), at most {result['processes']} processes")
+        if result["distinct"]:
+            print(f"  peak physical memory of the tree, each page once (sampled every second): "
+                  f"{result['distinct'] / 2**20:.0f} MB")  # fmt: skip
         parts = ", ".join(f"{kind} {pss / 2**20:.0f} MB ({count})" for kind, (pss, count) in result["parts"].items())
         print(f"  at the peak (PSS by process, how many): {parts}")
+        largest = ", ".join(f"{kind} {rss / 2**20:.0f} MB" for kind, rss in result["by_kind"].items() if kind != "gone")
+        print(f"  the largest process of each kind, at any time (RSS): {largest}")
         if made:
             print(f"  {made} animations: {result['wall'] / made:.2f} s wall and {result['cpu'] / made:.2f} CPU s each")
         print(f"  load average after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image
 
 from mkdocs_animate_plugin.outputs import OUTPUTS
-from mkdocs_animate_plugin import images, media, stills
+from mkdocs_animate_plugin import images, media, stills, yuv
 from mkdocs_animate_plugin.providers.base import AnimationRequest
 from mkdocs_animate_plugin.providers.local import draw
 
@@ -65,7 +65,7 @@ def main() -> None:
             if output == "gif":
                 plain = Path(folder) / "plain.gif"
                 subprocess.run(
-                    [media.ffmpeg(), "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width}x{height}",
+                    [media.ffmpeg(), "-v", "error", "-f", "rawvideo", "-pix_fmt", yuv.PIX_FMT, "-s", f"{width}x{height}",
                      "-r", str(fps), "-i", "-", str(plain)], input=b"".join(f.tobytes() for f in frames), check=True,
                 )  # fmt: skip
                 print(

@@ -28,7 +28,11 @@ def build(config: Path, site: Path) -> None:
 
 def strip(video: Path, height: int = 150, count: int = 4) -> np.ndarray:
     info = media.probe(video)
-    frames = list(media.decode(video, (info.width, info.height)))
+    rgb = subprocess.run(
+        [media.ffmpeg(), "-v", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True, check=True,
+    ).stdout
+    frames = list(np.frombuffer(rgb, dtype=np.uint8).reshape(-1, info.height, info.width, 3))
     picks = [frames[round(i * (len(frames) - 1) / count)] for i in range(count)]
     row = np.concatenate([np.pad(f, ((0, 0), (0, 6), (0, 0)), constant_values=255) for f in picks], axis=1)
     image = Image.fromarray(row)

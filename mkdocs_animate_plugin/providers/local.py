@@ -15,7 +15,7 @@ from mkdocs.config import config_options as c
 from .base import AnimationRequest, Clip, Provider
 
 # Bump when the drawing changes, so that cached animations made by an older drawing are made again.
-VERSION = 3  # 3: the parallax warp in whole numbers (1/64 px); H.264 preset by frame size
+VERSION = 4  # 4: drawn in I420 planes; B-frames not references; the crossfade ends in one plain step
 
 
 class LocalOptions(base.Config):
