@@ -25,7 +25,7 @@ def frames(
 ) -> Iterator[np.ndarray]:
     """Draw the `count` frames of one clip, decoding the still first (an unreadable still raises `ImageProblem`
     here). The loop is closed by the drawing itself: a periodic path, or the crossfade drawn in."""
-    from . import depth, images, media, motion  # numpy and friends: only when something is drawn
+    from . import depth, images, loops, motion  # numpy and friends: only when something is drawn
 
     # Decode with headroom for the push-in (or the parallax margin), so the closest frame is still sharp.
     source = images.load(image, math.ceil(size[0] * motion.ZOOM_NEAR * 1.1))
@@ -38,9 +38,9 @@ def frames(
     # auto and pingpong: a periodic path, seamless by construction. none: a single push. crossfade: a push with
     # extra frames, the last blended into the first.
     if loop == "crossfade":
-        drawn = motion.kenburns_frames(source, size, count + media.crossfade_frames(fps), False, take)
+        drawn = motion.kenburns_frames(source, size, count + loops.crossfade_frames(fps), False, take)
         del source
-        yield from media.close_loop(drawn, "crossfade", fps)
+        yield from loops.close_loop(drawn, "crossfade", fps)
         return
     drawn = motion.kenburns_frames(source, size, count, loop in ("auto", "pingpong"), take)
     del source

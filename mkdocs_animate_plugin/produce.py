@@ -132,7 +132,7 @@ class Producer:
     ) -> Entry:
         """Close the loop where the provider did not, encode, probe and store; a failed file never stays. A video's
         other `sources` (codec, key) are encoded from the same frames, by the same ffmpeg, and stored first."""
-        from . import media  # numpy and ffmpeg: only when something is made
+        from . import loops, media  # numpy and ffmpeg: only when something is made
 
         size = (request.width, request.height)
         output = OUTPUTS[request.output]
@@ -147,8 +147,8 @@ class Producer:
         count = clip.count
         if not clip.loop_closed and request.loop != "none":
             mode = "crossfade" if request.loop == "auto" else request.loop
-            frames = media.close_loop(frames, mode, fps)
-            count = media.looped_count(count, mode, fps)
+            frames = loops.close_loop(frames, mode, fps)
+            count = loops.looped_count(count, mode, fps)
         targets = [*((codec, source, self.store.temp_path(source, output.ext)) for codec, source in sources)]
         targets.append((request.output, key, self.store.temp_path(key, output.ext)))
         try:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin import images, media, motion, stills, yuv
+from mkdocs_animate_plugin import images, loops, media, motion, stills, yuv
 from mkdocs_animate_plugin.errors import ImageProblem, MediaError
 from mkdocs_animate_plugin.outputs import OUTPUTS
 
@@ -57,8 +57,8 @@ def test_loop_point_is_no_bigger_than_a_step(rocket, loop):
     if loop == "periodic":
         frames = list(motion.kenburns_frames(rocket, (160, 106), count, periodic=True))
     else:
-        drawn = motion.kenburns_frames(rocket, (160, 106), count + media.crossfade_frames(24), periodic=False)
-        frames = list(media.close_loop(drawn, loop, 24))
+        drawn = motion.kenburns_frames(rocket, (160, 106), count + loops.crossfade_frames(24), periodic=False)
+        frames = list(loops.close_loop(drawn, loop, 24))
     jump, step = jump_and_steps(frames)
     assert step > 0.05, "the picture moves"
     assert jump <= 2.0 * step, (jump, step)
