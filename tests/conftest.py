@@ -66,6 +66,17 @@ class _Collect(logging.Handler):
 class Site:
     root: Path
 
+    @classmethod
+    def make(cls, root: Path, options: dict | None = None, search: bool = False, **mkdocs_options: object) -> Site:
+        """A new site at `root`: an empty docs/ and a mkdocs.yml with the plugin on, set for small fast clips (and
+        `options`), after MkDocs' search if `search`; `mkdocs_options` set or replace the rest."""
+        config = {"site_name": "Test", "docs_dir": "docs", "markdown_extensions": ["attr_list", "md_in_html"]}
+        animate = {"animate": {"provider": "local", **FAST, **(options or {})}}
+        config.update(plugins=["search", animate] if search else [animate], **mkdocs_options)
+        (root / "docs").mkdir(parents=True)
+        (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+        return cls(root)
+
     @property
     def docs(self) -> Path:
         return self.root / "docs"
@@ -93,7 +104,7 @@ class Site:
 
     def configure(self, **options: object) -> Site:
         config = yaml.safe_load((self.root / "mkdocs.yml").read_text())
-        plugin = config["plugins"][0]["animate"]
+        plugin = next(entry["animate"] for entry in config["plugins"] if isinstance(entry, dict) and "animate" in entry)
         plugin.update(options)
         (self.root / "mkdocs.yml").write_text(yaml.safe_dump(config))
         return self
@@ -172,15 +183,7 @@ def user_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
     """An empty site with the plugin on, set for small fast clips; add pages and images, then build."""
-    config = {
-        "site_name": "Test",
-        "docs_dir": "docs",
-        "markdown_extensions": ["attr_list", "md_in_html"],
-        "plugins": [{"animate": {"provider": "local", **FAST}}],
-    }
-    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    (tmp_path / "docs").mkdir()
-    return Site(tmp_path)
+    return Site.make(tmp_path)
 
 
 @pytest.fixture

@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 
 from .chromium import ARTIFACTS, offline, require, serve
-from .conftest import FAST, PHOTOS, Site
+from .conftest import PHOTOS, Site
 
 playwright = require()
 pytestmark = pytest.mark.browser
@@ -69,17 +68,11 @@ ALTS = [
 
 def build(root, theme: str, enabled: bool) -> Site:
     """The same page under `theme`, with the plugin on or off."""
-    site = Site(root)
-    site.docs.mkdir(parents=True, exist_ok=True)
-    config = {
-        "site_name": "Boxes",
-        "docs_dir": "docs",
-        "theme": {"name": theme, **({"font": False} if theme == "material" else {}),
-                  **({"highlightjs": False} if theme != "material" else {})},
-        "markdown_extensions": ["attr_list", "md_in_html", "admonition", "tables"],
-        "plugins": ["search", {"animate": {"provider": "local", **FAST, "enabled": enabled}}],
-    }  # fmt: skip
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    site = Site.make(
+        root, {"enabled": enabled}, search=True, site_name="Boxes",
+        theme={"name": theme, **({"font": False} if theme == "material" else {"highlightjs": False})},
+        markdown_extensions=["attr_list", "md_in_html", "admonition", "tables"],
+    )  # fmt: skip
     for name in ("rocket.jpg", "chelsea.png", "coffee.png", "flower.jpg", "grass.png"):
         site.image(f"img/{name}", PHOTOS / name)
     site.page("index.md", PAGE)

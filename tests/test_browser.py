@@ -13,21 +13,22 @@ import pytest
 import yaml
 
 from .chromium import ARTIFACTS, offline, require, serve
-from .conftest import PHOTOS, REPO
+from .conftest import PHOTOS, REPO, Site, picture
 
 playwright = require()
 pytestmark = pytest.mark.browser
 
 
+# MkDocs' own theme, whose script expects its search box: each served site turns search on.
+MKDOCS_THEME = {"name": "mkdocs", "highlightjs": False}
+
+
 @pytest.fixture
-def served(site):
+def served(tmp_path):
     """An illustrated site with a video, a GIF and a WebP animation, built and served."""
+    site = Site.make(tmp_path / "served", {"duration": 2}, search=True, theme=MKDOCS_THEME)
     for name in ("rocket.jpg", "chelsea.png", "coffee.png"):
         site.image(f"img/{name}", PHOTOS / name)
-    site.configure(duration=2)
-    site.set(theme={"name": "mkdocs", "highlightjs": False})
-    config = yaml.safe_load((site.root / "mkdocs.yml").read_text())
-    site.set(plugins=[*config["plugins"], "search"])  # the theme's script expects its search box
     site.page(
         "index.md",
         "# Animals and things\n\nSome text first.\n\n"
@@ -41,11 +42,16 @@ def served(site):
     server.shutdown()
 
 
-def open_page(browser, url: str, **options):
+def new_page(browser, **options):
+    """A page in a new context, and its list of errors: a request that leaves 127.0.0.1 is one."""
     context = browser.new_context(**options)
     errors: list[str] = []
     offline(context, errors)
-    page = context.new_page()
+    return context.new_page(), errors
+
+
+def open_page(browser, url: str, **options):
+    page, errors = new_page(browser, **options)
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     # A video that is stopped (reduced motion) cancels its download: that is not an error.
@@ -131,10 +137,7 @@ def test_button_click_and_keyboard_pause_and_play(browser, served):
 
 
 def test_reduced_motion_shows_the_stills(browser, served):
-    context = browser.new_context(reduced_motion="reduce")
-    errors: list[str] = []
-    offline(context, errors)
-    page = context.new_page()
+    page, errors = new_page(browser, reduced_motion="reduce")
     clips: list[str] = []
     page.on("request", lambda r: clips.append(r.url) if "/assets/animate/" in r.url and "animate." not in r.url else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -147,7 +150,7 @@ def test_reduced_motion_shows_the_stills(browser, served):
     assert items == [["0", "Play animation"]] * 3, "the stills show; the button offers to play"
     assert page.locator(LAYER).evaluate("v => v.paused && v.currentTime === 0")
     assert errors == []
-    context.close()
+    page.context.close()
 
 
 def test_gif_and_webp_animate_normally(browser, served):
@@ -162,10 +165,7 @@ def test_gif_and_webp_animate_normally(browser, served):
 
 
 def test_layout_does_not_shift_while_animations_load(browser, served):
-    context = browser.new_context()
-    errors: list[str] = []
-    offline(context, errors)
-    page = context.new_page()
+    page, errors = new_page(browser)
     page.add_init_script(
         """window.__shifts = 0; new PerformanceObserver(list => { for (const e of list.getEntries())
            if (!e.hadRecentInput) window.__shifts += e.value; }).observe({type: 'layout-shift', buffered: true});"""
@@ -187,15 +187,9 @@ def test_layout_does_not_shift_while_animations_load(browser, served):
 @pytest.fixture(scope="module")
 def twenty(tmp_path_factory):
     """A long page with 20 animations (20 different clips), far apart."""
-    from .conftest import FAST, Site, picture
 
-    root = tmp_path_factory.mktemp("twenty")
-    config = {"site_name": "Twenty", "docs_dir": "docs", "theme": {"name": "mkdocs", "highlightjs": False},
-              "markdown_extensions": ["attr_list"],
-              "plugins": ["search", {"animate": {"provider": "local", **FAST}}]}  # fmt: skip
-    (root / "docs").mkdir()
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    site = Site(root)
+    site = Site.make(tmp_path_factory.mktemp("twenty"), search=True, site_name="Twenty", theme=MKDOCS_THEME,
+                     markdown_extensions=["attr_list"])  # fmt: skip
     site.image("img/a.png", picture(320, 240, seed=3))
     words = "\n\n".join(["Words between the pictures, as many as a page of an encyclopedia has."] * 6)
     site.page("index.md", "# Twenty\n\n" + "\n\n".join(
@@ -274,7 +268,6 @@ def material_site(tmp_path):
         port = probe.getsockname()[1]
     config["site_url"] = f"http://127.0.0.1:{port}/"
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    from .conftest import Site
 
     built = Site(root).build(strict=True)
     assert "image(s) animated" in built.summary
@@ -330,16 +323,9 @@ def test_material_instant_navigation_tabs_and_dark_mode(browser, material_site):
 @pytest.fixture(scope="module")
 def lighter(tmp_path_factory):
     """A page with a video in AV1 and H.264 (`video_codecs: [av1, h264]`) and an animated AVIF, built and served."""
-    from .conftest import FAST, Site
 
-    root = tmp_path_factory.mktemp("lighter")
-    config = {"site_name": "Lighter", "docs_dir": "docs", "theme": {"name": "mkdocs", "highlightjs": False},
-              "markdown_extensions": ["attr_list"],
-              "plugins": ["search", {"animate": {"provider": "local", **FAST, "duration": 2,
-                                                 "video_codecs": ["av1", "h264"]}}]}  # fmt: skip
-    (root / "docs").mkdir()
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    site = Site(root)
+    site = Site.make(tmp_path_factory.mktemp("lighter"), {"duration": 2, "video_codecs": ["av1", "h264"]}, search=True,
+                     site_name="Lighter", theme=MKDOCS_THEME, markdown_extensions=["attr_list"])  # fmt: skip
     site.image("img/rocket.jpg", PHOTOS / "rocket.jpg")
     site.image("img/coffee.png", PHOTOS / "coffee.png")
     words = "\n\n".join(["Words between the pictures."] * 3)
@@ -358,10 +344,7 @@ def clip_requests(page) -> list[str]:
 
 
 def test_chromium_plays_the_av1_source_and_downloads_only_it(browser, lighter):
-    context = browser.new_context()
-    errors: list[str] = []
-    offline(context, errors)
-    page = context.new_page()
+    page, errors = new_page(browser)
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     clips = clip_requests(page)
@@ -377,7 +360,7 @@ def test_chromium_plays_the_av1_source_and_downloads_only_it(browser, lighter):
     page.wait_for_timeout(300)
     assert av1 in clips and h264 not in clips, clips
     assert errors == []
-    context.close()
+    page.context.close()
 
 
 def test_where_av1_fails_the_h264_source_plays(browser, lighter):
@@ -408,10 +391,7 @@ def test_chromium_shows_the_animated_avif(browser, lighter):
 
 
 def test_lighter_files_with_reduced_motion_download_nothing(browser, lighter):
-    context = browser.new_context(reduced_motion="reduce")
-    errors: list[str] = []
-    offline(context, errors)
-    page = context.new_page()
+    page, errors = new_page(browser, reduced_motion="reduce")
     page.on("pageerror", lambda error: errors.append(str(error)))
     clips = clip_requests(page)
     page.goto(lighter + "/")
@@ -426,7 +406,7 @@ def test_lighter_files_with_reduced_motion_download_nothing(browser, lighter):
     wait_playing(page)
     assert clips and clips[0].endswith(".mp4") and page.evaluate(f"() => {ITEMS}[0].layer.currentSrc").endswith(clips[0])
     assert errors == []
-    context.close()
+    page.context.close()
 
 
 def test_lighter_files_by_keyboard_only(browser, lighter):

@@ -99,16 +99,7 @@ def animations(built, page: str = "index.html") -> list[str]:
 
 def shared_site(root: Path, url: str, images: int = 3, **options) -> Site:
     """A checkout of the same small site at `root`, with `cache_url`."""
-    import yaml
-
-    from .conftest import FAST
-
-    root.mkdir(parents=True)
-    (root / "docs").mkdir()
-    config = {"site_name": "Test", "docs_dir": "docs", "markdown_extensions": ["attr_list", "md_in_html"],
-              "plugins": [{"animate": {"provider": "local", **FAST, "cache_url": url, **options}}]}  # fmt: skip
-    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    site = Site(root)
+    site = Site.make(root, {"cache_url": url, **options})
     for seed in range(images):
         site.image(f"img/{seed}.png", picture(320, 240, seed=seed))
     site.page("index.md", "\n\n".join(f"![{i}](img/{i}.png)" for i in range(images)))
