@@ -139,14 +139,14 @@ class Sampler(threading.Thread):
             sizes = [_memory(pid) for pid in pids]
             self.rss = max(self.rss, sum(rss for rss, _ in sizes))
             self.processes = max(self.processes, len(pids))
-            for pid, (rss, _) in zip(pids, sizes):
-                kind = _kind(pid, self.pid)
+            kinds = [_kind(pid, self.pid) for pid in pids]
+            for kind, (rss, _) in zip(kinds, sizes):
                 self.largest[kind] = max(self.largest.get(kind, 0), rss)
             if sum(pss for _, pss in sizes) > self.pss:
                 self.pss = sum(pss for _, pss in sizes)
                 parts: dict[str, tuple[int, int]] = {}
-                for pid, (_, pss) in zip(pids, sizes):
-                    total, count = parts.get(kind := _kind(pid, self.pid), (0, 0))
+                for kind, (_, pss) in zip(kinds, sizes):
+                    total, count = parts.get(kind, (0, 0))
                     parts[kind] = (total + pss, count + 1)
                 self.parts = parts
 

@@ -298,8 +298,9 @@ def decode(path: Path, size: tuple[int, int], fps: float | None = None) -> Itera
     )  # fmt: skip
     assert proc.stdout is not None
     shape = yuv.shape(size)
+    frame_bytes = shape[0] * shape[1]
     try:
-        while len(raw := proc.stdout.read(shape[0] * shape[1])) == shape[0] * shape[1]:
+        while len(raw := proc.stdout.read(frame_bytes)) == frame_bytes:
             yield np.frombuffer(raw, dtype=np.uint8).reshape(shape)
     finally:
         proc.kill()
