@@ -26,10 +26,10 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from mkdocs_animate_plugin import media, yuv
-from mkdocs_animate_plugin.outputs import KINDS
+from mkdocs_animate_plugin.video import media, yuv
+from mkdocs_animate_plugin.video.outputs import KINDS
 from mkdocs_animate_plugin.providers.base import AnimationRequest
-from mkdocs_animate_plugin.providers.local import draw
+from mkdocs_animate_plugin.providers.local.provider import draw
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS_MEASURED = ("video", "av1", "avif", "webp", "gif")
@@ -60,7 +60,7 @@ def example_requests(duration: int) -> list[AnimationRequest]:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from mkdocs_animate_plugin import jobs
+    from mkdocs_animate_plugin.build import jobs
 
     found: dict[tuple, AnimationRequest] = {}
     real = jobs.Jobs._job

@@ -199,9 +199,10 @@ def cold_build(root: Path, plugin_path: Path | None) -> dict[str, float]:
 
 def profile(image: Path, duration: int) -> None:
     """CPU seconds per clip on one core (drawing in this process, encoding in its ffmpeg), at 640 and 1280 px."""
-    from mkdocs_animate_plugin import images, media, stills
+    from mkdocs_animate_plugin.video import picture as images, media
+    from mkdocs_animate_plugin.selection import stills
     from mkdocs_animate_plugin.providers.base import AnimationRequest
-    from mkdocs_animate_plugin.providers.local import draw
+    from mkdocs_animate_plugin.providers.local.provider import draw
 
     def cpu() -> float:
         own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)

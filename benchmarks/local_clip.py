@@ -19,10 +19,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mkdocs_animate_plugin.outputs import OUTPUTS
-from mkdocs_animate_plugin import images, media, stills, yuv
+from mkdocs_animate_plugin.video.outputs import OUTPUTS
+from mkdocs_animate_plugin.video import picture as images, media, yuv
+from mkdocs_animate_plugin.selection import stills
 from mkdocs_animate_plugin.providers.base import AnimationRequest
-from mkdocs_animate_plugin.providers.local import draw
+from mkdocs_animate_plugin.providers.local.provider import draw
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,12 +1,14 @@
 """The plugin's options, each declared once and validated the MkDocs way, and the settings a build reads them from.
 
     AnimateConfig   the plugin's own options, then the built-in providers' (declared by each provider, in its
-                    `options`, and kept flat beside the plugin's own, as they always were); a third-party provider's
-                    options sit under its name (`provider: fade` with `fade: {strength: 0.3}`)
+                    `options`, and named here, flat beside the plugin's own, as they always were)
+    load            loads and validates them, with a third-party provider's own options, which sit under its
+                    name (`provider: fade` with `fade: {strength: 0.3}`), validated against its `Config`
     Settings        the validated options, read by name, with what a build resolves: the provider `auto` picks,
                     the key from the environment, `cache_dir` against the folder of mkdocs.yml
 
-This module reads the providers' declarations; no provider imports it.
+This module reads the providers' declarations; no provider imports it. Only MkDocs' public config API is used:
+options are class attributes, read back with `options_of`.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from . import outputs
-from .providers import builtin_options
+from .providers.aimlapi import AimlapiOptions
+from .providers.local import LocalOptions
+from .video import outputs
 
 SELECTS = ("auto", "all", "opt-in")
 LOOPS = ("auto", "crossfade", "pingpong", "none")
@@ -114,7 +117,7 @@ class CacheUrl(c.Type):
     def run_validation(self, value: object) -> str:
         import importlib.util
 
-        from .remote import INSTALL, parse_url
+        from .cache.shared import INSTALL, parse_url
 
         value = super().run_validation(value)
         try:
@@ -145,47 +148,60 @@ class AnimateConfig(base.Config):
     serve = c.Choice(("cache", "generate"), default="cache")
     timeout = Number((int, float), default=3600, minimum=1)
     cache_dir = c.Type(str, default=".cache/plugin/animate")
-    cache_url = c.Optional(CacheUrl())  # a second level shared by every machine: s3://bucket/prefix (remote.py)
+    cache_url = c.Optional(CacheUrl())  # a second level shared by every machine: s3://bucket/prefix (cache/shared.py)
     cost_per_clip = Number((int, float), default=0.49, minimum=0)
     include = c.ListOfItems(c.Type(str), default=[])
     exclude = c.ListOfItems(c.Type(str), default=[])
-    # `approved`: only the animations approved in `review_file` reach the site (see review.py).
+    # `approved`: only the animations approved in `review_file` reach the site (see review/decisions.py).
     publish = c.Choice(("all", "approved"), default="all")
     review_file = c.Type(str, default="animate-review.yml")
 
-    def _validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
-        """MkDocs' validation, then a third-party provider's options, under the provider's name."""
-        failed, warnings = super()._validate()
-        name = self.get("provider")
-        if failed or not isinstance(name, str) or name == "auto":
-            return failed, warnings
-        option = _third_party_options(name)
-        if option is None:
-            return failed, warnings
-        warnings = [(key, message) for key, message in warnings if key != name]
-        try:
-            value = self.get(name) or {}
-            self[name] = option.validate(dict(value) if isinstance(value, base.Config) else value)
-            warnings.extend((name, message) for message in option.warnings)
-        except base.ValidationError as error:
-            failed.append((name, error))
-        finally:
-            option.reset_warnings()
+    # The built-in providers' own options, flat beside the plugin's (as they always were): each is declared by its
+    # provider and only named here.
+    local_motion = LocalOptions.local_motion
+    depth_model = LocalOptions.depth_model
+    api_key = AimlapiOptions.api_key
+    base_url = AimlapiOptions.base_url
+    prompt_model = AimlapiOptions.prompt_model
+    video_model = AimlapiOptions.video_model
+    instructions = AimlapiOptions.instructions
+    negative_prompt = AimlapiOptions.negative_prompt
+
+
+def options_of(config_class: type[base.Config]) -> list[tuple[str, base.BaseConfigOption]]:
+    """The options a `Config` class declares (its own and those it inherits), in the order they are written."""
+    found: dict[str, base.BaseConfigOption] = {}
+    for klass in reversed(config_class.__mro__):
+        found.update((name, value) for name, value in vars(klass).items() if isinstance(value, base.BaseConfigOption))
+    return list(found.items())
+
+
+def load(config: AnimateConfig, options: dict[str, Any]) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
+    """Load and validate the plugin's options into `config`, as MkDocs does, and a third-party provider's own
+    options (under its name) against the `Config` that provider declares (`Provider.options`)."""
+    options = dict(options)
+    name = options.get("provider")
+    declared = _third_party_options(name) if isinstance(name, str) else None
+    section = options.pop(name, None) if declared is not None else None
+    config.load_dict(options)
+    failed, warnings = config.validate()
+    if declared is None or failed:
         return failed, warnings
-
-
-# The built-in providers' options: declared by each provider (`Provider.options`), kept flat beside the plugin's own.
-_BUILTIN = builtin_options()
-for _name, _option in _BUILTIN:
-    setattr(AnimateConfig, _name, _option)
-AnimateConfig._schema = (*AnimateConfig._schema, *_BUILTIN)
+    try:
+        config[name] = declared.validate(section or {})
+        warnings.extend((name, message) for message in declared.warnings)
+    except base.ValidationError as error:
+        failed.append((name, error))
+    finally:
+        declared.reset_warnings()
+    return failed, warnings
 
 
 def _third_party_options(name: str) -> c.SubConfig | None:
     """The sub-config of the options a provider that is not built in declares, if it declares any."""
-    from .providers import BUILTIN, provider_class
+    from .providers import BUILTIN, provider_class, provider_names
 
-    if name in BUILTIN:
+    if name in BUILTIN or name not in provider_names():
         return None
     declared = provider_class(name).options
     return c.SubConfig(declared) if declared is not None else None

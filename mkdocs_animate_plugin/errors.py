@@ -8,13 +8,19 @@
         ProviderAuthError        401/403: no further call is made for the rest of the build
       NotSuited                  the provider judged that motion does not suit the picture: left still, no warning
       CacheError                 the cache folder cannot be read or written
+      ReviewError                the review file has a mistake to fix first, or cannot be written
+      InputError                 what the command was given cannot be used:
+        SourceError              a page (file or URL) cannot be read as a page
+        FetchError               a resource of a page cannot be fetched
+        ProjectError             a project's configuration (mkdocs.yml, zensical.toml) cannot be read
 
-The plugin turns these into warnings naming the page and the image; anything else is a bug and propagates.
+Every error the package raises derives from `AnimateError`. The plugin turns an image's into a warning naming the
+page and the image, and the command turns its inputs' into a message; anything else is a bug and propagates.
 """
 
 
 class AnimateError(Exception):
-    """Something went wrong with one image; the image stays still and the build goes on."""
+    """What the package reports; for one image: the image stays still and the build goes on."""
 
 
 class ImageProblem(AnimateError):
@@ -45,4 +51,24 @@ class NotSuited(AnimateError):
 
 
 class CacheError(AnimateError):
+    pass
+
+
+class ReviewError(AnimateError):
+    """The review file cannot be written (it has a mistake to fix first, or the disk refused)."""
+
+
+class InputError(AnimateError):
+    """What the command was given cannot be used; the message names it, says why and what to do."""
+
+
+class SourceError(InputError):
+    pass
+
+
+class FetchError(InputError):
+    pass
+
+
+class ProjectError(InputError):
     pass

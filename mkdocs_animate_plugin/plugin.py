@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -13,12 +13,11 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from .config import AnimateConfig, Settings
+from .config import AnimateConfig, Settings, load
 from .errors import AnimateError
 
 if TYPE_CHECKING:
-    from .pipeline import Pipeline
-    from .planner import Planner
+    from .build.pipeline import Pipeline
 
 log = get_plugin_logger("animate")
 
@@ -28,12 +27,16 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
 
     def __init__(self) -> None:
         self.serving = False
-        # What pages are handed to: `pipeline.Pipeline`, or for `mkdocs-animate plan` `planner.Planner`, which
-        # offers the same calls and makes nothing.
-        self.host_class: type[Pipeline | Planner] | None = None
-        self.pipeline: Pipeline | Planner | None = None
-        self.last: Pipeline | Planner | None = None  # the last build's, for the command to read
+        # Set by `mkdocs-animate plan` for the builds it runs: the pipeline decides as in a build and makes nothing.
+        self.dry_run = False
+        self.pipeline: Pipeline | None = None
+        self.last: Pipeline | None = None  # the last build's, for the command to read
         self.files_by_url: dict[str, str] = {}
+
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
+        """As MkDocs loads a plugin's options, with a third-party provider's own validated under its name."""
+        self.config = AnimateConfig(config_file_path=config_file_path)
+        return load(self.config, options)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -43,12 +46,12 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         if not self.config.enabled:
             return
         # Imported only now: with `enabled: false` the plugin costs nothing, not even its imports.
-        from .pipeline import Pipeline
+        from .build.pipeline import Pipeline
 
         settings = Settings.from_config(self.config, config.config_file_path)
         serving = self.serving and self.config.serve == "cache"
         try:
-            self.pipeline = (self.host_class or Pipeline)(settings, Path(config.site_dir), serving=serving)
+            self.pipeline = Pipeline(settings, Path(config.site_dir), serving=serving, dry_run=self.dry_run)
         except AnimateError as error:
             raise PluginError(f"Plugin 'animate': {error}") from None
         self.site_prefix = urlsplit(config.site_url or "").path or "/"
@@ -63,8 +66,8 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if not self.pipeline:
             return html
-        from .discover import site_path
-        from .select import page_excluded
+        from .selection.discover import site_path
+        from .selection.rules import page_excluded
 
         source = page.file.src_uri
         if page.meta.get("animate") is False:

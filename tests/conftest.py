@@ -150,7 +150,7 @@ class Site:
 def rgb(source: Path | list[np.ndarray], size: tuple[int, int]) -> list[np.ndarray]:
     """Frames as a visitor sees them, in RGB: a file's (decoded by ffmpeg), or I420 frames converted by ffmpeg as a
     player converts them."""
-    from mkdocs_animate_plugin import media, yuv
+    from mkdocs_animate_plugin.video import media, yuv
 
     width, height = size
     raw = b"" if isinstance(source, Path) else b"".join(frame.tobytes() for frame in source)
@@ -189,7 +189,7 @@ def site(tmp_path: Path) -> Site:
 @pytest.fixture
 def provider_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Count the local provider's real calls (a spy: each call still runs the real animator)."""
-    from mkdocs_animate_plugin.providers.local import LocalProvider
+    from mkdocs_animate_plugin.providers.local.provider import LocalProvider
 
     calls: list[str] = []
     real = LocalProvider.animate

@@ -11,7 +11,7 @@ import time
 import lxml.html
 import pytest
 
-from mkdocs_animate_plugin import media
+from mkdocs_animate_plugin.video import media
 
 from .conftest import picture
 from .standin import KEY, PROMPT
@@ -71,6 +71,8 @@ def test_one_generation_per_image_however_often_shown(paid_site, standin):
     paid_site.page("two/three.md", "![d](../img/cat.png){ data-animate-output=webp }\n")
     built = paid_site.build()
     assert animated(built) == ["a"] and animated(built, "two/three/index.html") == ["d"]
+    assert animated(built, "one/index.html") == ["b", "c"], "every image of every page is animated"
+    assert "4 image(s) animated" in built.summary
     assert standin.count("create") == 1 and standin.count("chat") == 1 and standin.count("download") == 1
     assert "1 new paid clip(s)" in built.summary
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from mkdocs_animate_plugin import media
-from mkdocs_animate_plugin.outputs import OUTPUTS
+from mkdocs_animate_plugin.video import media
+from mkdocs_animate_plugin.video.outputs import OUTPUTS
 
 from .conftest import PHOTOS, picture
 

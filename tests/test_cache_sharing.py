@@ -10,7 +10,7 @@ import sys
 import lxml.html
 import pytest
 
-from mkdocs_animate_plugin import media
+from mkdocs_animate_plugin.video import media
 
 from .conftest import picture
 from .standin import KEY

@@ -13,7 +13,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from mkdocs_animate_plugin import media
+from mkdocs_animate_plugin.video import media
 
 from .conftest import FAST, PHOTOS, command, picture
 from .standin import KEY

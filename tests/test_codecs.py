@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_animate_plugin import images, media, motion
-from mkdocs_animate_plugin.outputs import av1_type
+from mkdocs_animate_plugin.video import picture as images, media
+from mkdocs_animate_plugin.providers.local import motion
+from mkdocs_animate_plugin.video.outputs import av1_type
 
 from .conftest import PHOTOS
 

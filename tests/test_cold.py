@@ -17,13 +17,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin import media, scheduler
+from mkdocs_animate_plugin.video import media
+from mkdocs_animate_plugin.build import workers
 from mkdocs_animate_plugin.errors import ImageProblem
 from mkdocs_animate_plugin.providers.base import AnimationRequest
-from mkdocs_animate_plugin.providers.local import draw
+from mkdocs_animate_plugin.providers.local.provider import draw
 
 SIZE = (160, 120)
-MANY_CORES = pytest.mark.skipif(scheduler.cores() < 2, reason="one core: nothing to spread the drawing over")
+MANY_CORES = pytest.mark.skipif(workers.cores() < 2, reason="one core: nothing to spread the drawing over")
 
 
 def _request(image: Path, **changes) -> AnimationRequest:
@@ -134,15 +135,15 @@ def test_a_cold_build_draws_on_several_cores(tmp_path: Path, monkeypatch: pytest
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    scheduler.stop_workers()  # the workers earlier tests left idle: this build starts its own
-    started: list[scheduler._Worker] = []
-    original = scheduler._Worker.__init__
+    workers.stop_workers()  # the workers earlier tests left idle: this build starts its own
+    started: list[workers._Worker] = []
+    original = workers._Worker.__init__
 
     def counted(self) -> None:
         original(self)
         started.append(self)
 
-    monkeypatch.setattr(scheduler._Worker, "__init__", counted)
+    monkeypatch.setattr(workers._Worker, "__init__", counted)
     docs = tmp_path / "docs"
     docs.mkdir()
     rng = np.random.default_rng(5)
@@ -158,7 +159,7 @@ def test_a_cold_build_draws_on_several_cores(tmp_path: Path, monkeypatch: pytest
     build(load_config(str(tmp_path / "mkdocs.yml")))
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert len(list((tmp_path / "site" / "assets" / "animate").glob("*.mp4"))) == 4
-    assert len(started) == min(4, scheduler.cores()) >= 2
+    assert len(started) == min(4, workers.cores()) >= 2
     assert all(worker.proc.returncode is not None for worker in started)  # stopped and reaped
     children = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     assert children > 0.2  # the workers' drawing and their ffmpeg's encoding, counted once they were reaped

@@ -11,7 +11,7 @@ import os
 import pytest
 from mkdocs.config.defaults import MkDocsConfig
 
-from mkdocs_animate_plugin.config import AnimateConfig, Settings
+from mkdocs_animate_plugin.config import AnimateConfig, Settings, options_of
 
 from .conftest import picture
 
@@ -76,11 +76,16 @@ def test_today_s_flat_options_keep_working_whatever_the_provider(tmp_path):
 def test_every_option_is_declared_once_and_is_a_command_line_flag():
     from mkdocs_animate_plugin.cli.common import plugin_options
 
-    names = [name for name, _ in AnimateConfig._schema]
+    names = [name for name, _ in options_of(AnimateConfig)]
     assert len(names) == len(set(names))
     assert {"video_model", "prompt_model", "base_url", "instructions", "local_motion", "depth_model"} <= set(names)
     params = {p.name for p in plugin_options(lambda **kw: None).__click_params__}
     assert set(names) - {"api_key", "enabled", "serve"} == params
+    # The built-in providers declare their own options; the plugin's config names every one of them.
+    from mkdocs_animate_plugin.providers import BUILTIN, provider_class
+
+    for provider in BUILTIN:
+        assert {name for name, _ in options_of(provider_class(provider).options)} <= set(names), provider
 
 
 def test_settings_resolve_auto_the_key_and_the_cache_folder(tmp_path, monkeypatch):

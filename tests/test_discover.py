@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_animate_plugin.discover import find_images, site_path
-from mkdocs_animate_plugin.select import url_problem
-from mkdocs_animate_plugin.markup import img_tags, splice
-from mkdocs_animate_plugin.rewrite import animated, mark, unmark
+from mkdocs_animate_plugin.selection.discover import find_images, site_path
+from mkdocs_animate_plugin.selection.rules import url_problem
+from mkdocs_animate_plugin.markup.tags import img_tags, splice
+from mkdocs_animate_plugin.markup.rewrite import animated, mark, unmark
 
 
 def test_tags_in_comments_and_scripts_are_not_images():

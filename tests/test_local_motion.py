@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from mkdocs_animate_plugin import depth, images, media, motion, stills, yuv
+from mkdocs_animate_plugin.providers.local import depth, motion
+from mkdocs_animate_plugin.video import picture as images, media, yuv
+from mkdocs_animate_plugin.selection import stills
 
 from .conftest import PHOTOS
 

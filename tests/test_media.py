@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin import images, loops, media, motion, stills, yuv
+from mkdocs_animate_plugin.video import picture as images, loops, media, yuv
+from mkdocs_animate_plugin.providers.local import motion
+from mkdocs_animate_plugin.selection import stills
 from mkdocs_animate_plugin.errors import ImageProblem, MediaError
-from mkdocs_animate_plugin.outputs import OUTPUTS
+from mkdocs_animate_plugin.video.outputs import OUTPUTS
 
 from .conftest import PHOTOS, rgb
 

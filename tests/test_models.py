@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from mkdocs_animate_plugin import media
+from mkdocs_animate_plugin.video import media
 from mkdocs_animate_plugin.providers import models
 from mkdocs_animate_plugin.providers.aimlapi.prompt import parse_answer
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin import images
-from mkdocs_animate_plugin.pixels import SAMPLE_WIDTH, Kind, kind_of
+from mkdocs_animate_plugin.video import picture as images
+from mkdocs_animate_plugin.selection.pixels import SAMPLE_WIDTH, Kind, kind_of
 
 SET = Path(__file__).parent / "images" / "select"
 ANIMATED = {"photograph", "illustration"}

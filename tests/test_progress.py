@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from mkdocs_animate_plugin import progress
+from mkdocs_animate_plugin.build import progress
 
 from .conftest import PHOTOS, picture
 

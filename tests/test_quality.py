@@ -7,7 +7,7 @@ import lxml.html
 import numpy as np
 import pytest
 
-from mkdocs_animate_plugin import media
+from mkdocs_animate_plugin.video import media
 
 from .conftest import PHOTOS, rgb
 

@@ -118,12 +118,6 @@ def plan(root: Path) -> list:
         return dry_run(root / "mkdocs.yml", {})[0]
     finally:
         logger.handlers[:], logger.level, logger.propagate = saved
-        # MkDocs keeps one plugin instance per process: hand its pages back to builds, not to plans.
-        from mkdocs.config.defaults import MkDocsConfig
-
-        for plugin in MkDocsConfig.plugins.plugin_cache.values():
-            if hasattr(plugin, "host_class"):
-                plugin.host_class = None
 
 
 def requests_during(server, action):
@@ -136,7 +130,7 @@ def requests_during(server, action):
 
 
 def test_objects_are_checked_by_their_sha256(bucket, tmp_path):
-    from mkdocs_animate_plugin.remote import Remote
+    from mkdocs_animate_plugin.cache.shared import Remote
 
     name, client = bucket
     remote = Remote(f"s3://{name}/team")
@@ -155,7 +149,7 @@ def test_objects_are_checked_by_their_sha256(bucket, tmp_path):
 
 
 def test_create_is_conditional(bucket):
-    from mkdocs_animate_plugin.remote import Remote
+    from mkdocs_animate_plugin.cache.shared import Remote
 
     name, _ = bucket
     first, second = Remote(f"s3://{name}"), Remote(f"s3://{name}")
@@ -165,7 +159,7 @@ def test_create_is_conditional(bucket):
 
 
 def test_a_folder_is_listed_once_per_build(bucket, server):
-    from mkdocs_animate_plugin.remote import Remote
+    from mkdocs_animate_plugin.cache.shared import Remote
 
     name, client = bucket
     for i in range(1205):  # more than one page of a listing (1000 names)

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from mkdocs_animate_plugin.record import RECORD
-from mkdocs_animate_plugin.review import Review
+from mkdocs_animate_plugin.review.record import RECORD
+from mkdocs_animate_plugin.review.decisions import Review
 
 from .conftest import PHOTOS, REPO, picture
 
@@ -241,7 +241,7 @@ def _request(url: str, method: str, path: str, body: bytes | None = None, header
 
 
 def test_the_gallery_refuses_writes_from_other_origins(two):
-    from mkdocs_animate_plugin.gallery import serve
+    from mkdocs_animate_plugin.review.gallery import serve
 
     site = two
     site.build()
@@ -306,7 +306,7 @@ def test_the_command_serves_the_gallery_and_prints_its_url(two):
 
 @pytest.mark.browser
 def test_the_gallery_in_a_browser(site):
-    from mkdocs_animate_plugin.gallery import serve
+    from mkdocs_animate_plugin.review.gallery import serve
 
     from .chromium import CHROMIUM, require
 
@@ -377,3 +377,36 @@ def test_the_gallery_in_a_browser(site):
     if not readme.exists() or os.environ.get("ANIMATE_README_MEDIA") == "1":
         shutil.copyfile(ARTIFACTS / "review-gallery.png", readme)
     assert RECORD == "review-record.json" and (site.cache / RECORD).is_file()
+
+
+def test_plan_and_build_agree_under_publish_approved(two):
+    """`plan` runs the build's own decisions: what it says a build shows, the build shows, and what it says the
+    build keeps still for review, the build keeps still."""
+    from .conftest import command
+
+    site = two.configure(publish="approved")
+    site.build()  # every clip made, none approved yet
+    cat = listed(site)["docs/img/cat.png"]
+    assert review(site, "--approve", cat["key"]).returncode == 0
+    done = command("plan", "-f", str(site.root / "mkdocs.yml"))
+    assert done.returncode == 0, done.stderr
+    rows, page = {}, None
+    for line in done.stdout.splitlines()[:-1]:
+        if line.startswith("  "):
+            rows[page, line.split()[0]] = line
+        else:
+            page = line
+    assert set(rows) == {("index.md", "img/cat.png"), ("index.md", "img/dog.png"), ("more.md", "../img/cat.png")}
+    for cat_row in (rows["index.md", "img/cat.png"], rows["more.md", "../img/cat.png"]):
+        assert "cached" in cat_row and "kept still" not in cat_row
+    assert "cached" in rows["index.md", "img/dog.png"]
+    assert "kept still: awaiting review" in rows["index.md", "img/dog.png"]
+    assert "; 1 left still" in done.stdout.splitlines()[-1]
+
+    built = site.build()
+    html = built.html("index.html")
+    assert len(shown(built)) == 1 and 'alt="A cat"' in html
+    shown_keys = {
+        tag.split('data-animate-key="')[1].split('"')[0] for tag in html.split("<img")[1:] if "data-animate-key" in tag
+    }
+    assert len(shown_keys) == 1 and "awaiting review: 1" in built.summary

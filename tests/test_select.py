@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin import media
-from mkdocs_animate_plugin.select import MAX_AUTO_WIDTH, by_picture, clip_width, declared_size, shown_size
+from mkdocs_animate_plugin.video import media
+from mkdocs_animate_plugin.selection.rules import MAX_AUTO_WIDTH, by_picture, clip_width, declared_size, shown_size
 
 from .conftest import PHOTOS, REPO
 
@@ -83,7 +83,7 @@ def test_real_photos_animated_and_instruments_left_still(site):
     assert "screenshot: 1" in built.summary and "chart: 1" in built.summary, built.summary
     assert '<img alt="Editor" src="img/screen.png" />' in html  # left exactly as it was
     # The verdicts are remembered with the cache: a rebuild (pages edited, so not replayed) judges nothing again.
-    import mkdocs_animate_plugin.pixels as pixels
+    import mkdocs_animate_plugin.selection.pixels as pixels
 
     calls = []
     real = pixels.kind_of

@@ -242,7 +242,7 @@ def test_missing_extra_is_named(tmp_path):
     ],
 )
 def test_content_areas(html, found, how):
-    from mkdocs_animate_plugin.discover import content_areas, find_images
+    from mkdocs_animate_plugin.selection.discover import content_areas, find_images
 
     areas = content_areas()
     assert [c.src for c in find_images(f"<html>{html}</html>", areas)] == found

@@ -11,7 +11,7 @@ import textwrap
 
 import lxml.html
 
-from mkdocs_animate_plugin import media
+from mkdocs_animate_plugin.video import media
 
 from .conftest import picture
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_animate_plugin.cache import Store
-from mkdocs_animate_plugin.media import MediaInfo
+from mkdocs_animate_plugin.video.media import MediaInfo
 from mkdocs_animate_plugin.providers.base import AnimationRequest, Clip, Provider
 
 MP4 = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 100

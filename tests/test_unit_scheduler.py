@@ -6,7 +6,7 @@ import asyncio
 import threading
 import time
 
-from mkdocs_animate_plugin.scheduler import Scheduler
+from mkdocs_animate_plugin.build.scheduler import Scheduler
 
 
 def test_the_same_key_runs_once():

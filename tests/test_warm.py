@@ -11,7 +11,8 @@ import time
 import lxml.html
 import pytest
 
-from mkdocs_animate_plugin import images
+from mkdocs_animate_plugin import disk
+from mkdocs_animate_plugin.video import picture as images
 
 from .conftest import picture
 
@@ -20,7 +21,7 @@ from .conftest import picture
 def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
     """Which image files a build hashes and opens with Pillow (a spy: the real functions still run)."""
     seen: dict[str, list[str]] = {"hashed": [], "probed": []}
-    real_hash, real_probe = images.sha256, images.probe
+    real_hash, real_probe = disk.sha256, images.probe
 
     def hashing(path):
         seen["hashed"].append(path.name)
@@ -30,7 +31,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
         seen["probed"].append(path.name)
         return real_probe(path)
 
-    monkeypatch.setattr(images, "sha256", hashing)
+    monkeypatch.setattr(disk, "sha256", hashing)
     monkeypatch.setattr(images, "probe", probing)
     return seen
 

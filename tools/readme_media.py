@@ -16,7 +16,7 @@ import numpy as np
 import yaml
 from PIL import Image
 
-from mkdocs_animate_plugin import media
+from mkdocs_animate_plugin.video import media
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "media"

@@ -12,7 +12,7 @@ This module alone names the layout. Providers see only their own corner of it, t
 API's records predate that corner and keep their places (`clips/<key>.mp4`, `prompt/<key>`, `journal/<key>`), so
 a cache written before it is used as it is.
 
-With `cache_url`, an S3-compatible store (`remote.Remote`) is the second level, under the same names: a miss here
+With `cache_url`, an S3-compatible store (`shared.Remote`) is the second level, under the same names: a miss here
 is looked for there, and what a build makes or downloads is uploaded.
 
     s3://bucket/prefix/

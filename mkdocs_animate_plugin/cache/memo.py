@@ -10,7 +10,7 @@ import diskcache
 from .layout import INDEX, MEMO
 
 if TYPE_CHECKING:
-    from ..remote import Remote
+    from .shared import Remote
 
 
 class Memo:

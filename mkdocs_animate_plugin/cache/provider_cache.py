@@ -9,8 +9,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..disk import temp_beside
 from .layout import CLAIMS, CLIPS, COSTS, INDEX, LEGACY_PROVIDERS, LEGACY_TEXTS, TEXTS
-from .records import json_dict
+from .entries import json_dict
 
 if TYPE_CHECKING:
     from .store import Store
@@ -92,7 +93,7 @@ class ProviderCache:
     def blob_temp(self, key: str, ext: str = "mp4") -> Path:
         """Where to write a file before `keep`: the same folder (so the rename is atomic), a name no reader takes."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        return self.folder / f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp.{ext}"
+        return temp_beside(self.folder / f"{key}.{ext}")
 
     def keep(self, key: str, temp: Path, ext: str = "mp4") -> Path:
         """Move a finished file into place: a reader sees the whole file or none."""

@@ -1,5 +1,5 @@
 """`Store`: the cache folder and the animations in it, checked before they are trusted, with the shared store
-(`cache_url`, `remote.Remote`) as its second level: a miss here is looked for there, and what a build makes is
+(`cache_url`, `shared.Remote`) as its second level: a miss here is looked for there, and what a build makes is
 uploaded."""
 
 from __future__ import annotations
@@ -16,17 +16,18 @@ from typing import TYPE_CHECKING
 
 import diskcache
 
+from ..disk import temp_beside
 from ..errors import CacheError
-from ..outputs import BY_EXT
+from ..video.outputs import BY_EXT
 from .layout import ANIM, ANIMATIONS, INDEX, MEMO, SHARED_MEMOS
 from .memo import Memo
 from .provider_cache import ProviderCache
-from .records import Entry, entry_of, json_dict
+from .entries import Entry, entry_of, json_dict
 from .upkeep import Upkeep
 
 if TYPE_CHECKING:
-    from ..media import MediaInfo
-    from ..remote import Remote
+    from ..video.media import MediaInfo
+    from .shared import Remote
 
 
 def _stamp(path: str | Path) -> list[int] | None:
@@ -148,7 +149,7 @@ class Store(Upkeep):
 
     def temp_path(self, key: str, ext: str) -> Path:
         """Where to write before `put`: same folder (so the rename is atomic), a name no reader looks for."""
-        return self.files / f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp.{ext}"
+        return temp_beside(self.files / f"{key}.{ext}")
 
     def put(self, key: str, temp: Path, ext: str, info: MediaInfo) -> Entry:
         """Move a probed file into place, then record it: a reader never sees a record without its whole file."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .layout import ANIM, CLAIMS, CLIPS, COSTS, INDEX, LEGACY_TEXTS, TEXTS
-from .records import Entry, entry_of, json_dict
+from .entries import Entry, entry_of, json_dict
 
 if TYPE_CHECKING:
     import diskcache

@@ -46,7 +46,7 @@ def _size(count: int) -> str:
 def stats(config_file: Path, cache_dir: Path | None) -> None:
     """Entries and bytes, by kind."""
     from ..cache import Store
-    from ..outputs import OUTPUTS
+    from ..video.outputs import OUTPUTS
 
     root = _cache_root(config_file, cache_dir)
     if not layout.exists(root):

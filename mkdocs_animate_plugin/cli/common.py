@@ -13,7 +13,10 @@ from typing import Any
 import click
 import yaml
 
-from ..config import AnimateConfig, Settings
+from mkdocs.config import config_options as c
+from mkdocs.config.base import BaseConfigOption, ValidationError
+
+from ..config import AnimateConfig, Settings, load, options_of
 
 log = logging.getLogger("mkdocs.plugins.animate")
 # Options that make no sense on a command line: the key belongs in the environment (a command line is visible to
@@ -45,17 +48,16 @@ def start_logging(level: int = logging.INFO) -> _Counter:
 
 def plugin_options(command: Callable) -> Callable:
     """Add `--name` for each plugin option (booleans as `--name/--no-name`, lists repeated)."""
-    for name, option in reversed(AnimateConfig._schema):
+    for name, option in reversed(options_of(AnimateConfig)):
         if name in _NOT_FLAGS:
             continue
         flag = "--" + name.replace("_", "-")
-        default = getattr(option, "default", None)
-        if option.__class__.__name__ == "Type" and getattr(option, "_type", None) is bool:
+        if isinstance(option.default, bool):
             decorator = click.option(f"{flag}/--no-{flag[2:]}", name, default=None, help=f"(plugin option {name})")
-        elif name in ("include", "exclude"):
-            decorator = click.option(flag, name, multiple=True, help="glob of pages; repeat for more")
+        elif isinstance(option, c.ListOfItems):
+            decorator = click.option(flag, name, multiple=True, help="a glob or a name; repeat for more")
         else:
-            shown = {"instructions": "built-in text", "concurrency": "the provider's"}.get(name, default)
+            shown = {"instructions": "built-in text", "concurrency": "the provider's"}.get(name, option.default)
             decorator = click.option(flag, name, default=None, metavar="VALUE", help=f"default: {shown}")
         command = decorator(command)
     return command
@@ -70,35 +72,44 @@ def config_file_option(command: Callable) -> Callable:
 
 def user_cache_dir() -> Path:
     """The user's cache folder for the command run without a project: `$XDG_CACHE_HOME/mkdocs-animate`, else the
-    platform's (platformdirs, which MkDocs brings), else `~/.cache/mkdocs-animate`. Never the current folder."""
+    platform's (platformdirs). Never the current folder."""
+    import platformdirs
+
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     if os.path.isabs(xdg):
         return Path(xdg) / "mkdocs-animate"
-    try:
-        import platformdirs
-    except ImportError:
-        return Path.home() / ".cache" / "mkdocs-animate"
     return platformdirs.user_cache_path("mkdocs-animate", appauthor=False)
 
 
 def _overrides(options: dict) -> dict:
-    """The options given on the command line, as YAML would read them (`300` a number, `gif` a word)."""
+    """The options given on the command line, each as its option takes it (see `_as_given`)."""
+    declared = dict(options_of(AnimateConfig))
     given = {}
     for name, value in options.items():
         if value is None or value == ():
             continue
         if isinstance(value, tuple):
             given[name] = list(value)
-        elif isinstance(value, str):
-            try:
-                given[name] = yaml.safe_load(value) if value.strip() else value
-            except yaml.YAMLError:
-                given[name] = value
-            if name in ("instructions", "base_url", "prompt_model", "video_model", "cache_dir", "depth_model"):
-                given[name] = value
+        elif isinstance(value, str) and name in declared:
+            given[name] = _as_given(declared[name], value)
         else:
             given[name] = value
     return given
+
+
+def _as_given(option: BaseConfigOption, text: str) -> object:
+    """A flag's text as it is where the option takes text (a model id, instructions, a path), else as YAML reads
+    it (`300` a number, `[av1, h264]` a list)."""
+    try:
+        option.validate(text)
+        return text
+    except ValidationError:
+        try:
+            return yaml.safe_load(text) if text.strip() else text
+        except yaml.YAMLError:
+            return text
+    finally:
+        option.reset_warnings()
 
 
 def load_plugin_config(config_file: Path | None, options: dict) -> tuple[AnimateConfig, str | None]:
@@ -108,7 +119,7 @@ def load_plugin_config(config_file: Path | None, options: dict) -> tuple[Animate
     raw: dict = {}
     path = None
     if config_file is not None:
-        from ..project import ProjectError, read_project
+        from .project import ProjectError, read_project
 
         try:
             raw = read_project(config_file).animate
@@ -120,8 +131,7 @@ def load_plugin_config(config_file: Path | None, options: dict) -> tuple[Animate
     if config_file is None and "cache_dir" not in given:
         raw["cache_dir"] = str(user_cache_dir())
     config = AnimateConfig(config_file_path=path)
-    config.load_dict(raw)
-    errors, _ = config.validate()
+    errors, _ = load(config, raw)
     if errors:
         key, error = errors[0]
         source = f" (in {config_file})" if config_file is not None and key not in given else ""
@@ -167,7 +177,7 @@ def build_elsewhere(config: Any, prefix: str) -> None:
 
 def open_pipeline(settings: Settings, site_dir: Path):
     from ..errors import AnimateError
-    from ..pipeline import Pipeline
+    from ..build.pipeline import Pipeline
 
     try:
         return Pipeline(settings, site_dir)
@@ -180,13 +190,6 @@ def finish(pipeline, counter: _Counter, strict: bool) -> None:
     log.info(f"animate: {summary.line()}")
     if strict and counter.warnings:
         raise click.ClickException(f"{counter.warnings} warning(s) in strict mode")
-
-
-def write_whole(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Replace a file whole or not at all: a killed run never leaves half a page."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_text(text, encoding=encoding, errors="surrogateescape")
-    os.replace(temp, path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})

@@ -10,17 +10,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from .common import (
-    config_file_option,
-    finish,
-    load_settings,
-    log,
-    main,
-    open_pipeline,
-    plugin_options,
-    start_logging,
-    write_whole,
-)
+from ..disk import write_whole
+from .common import config_file_option, finish, load_settings, log, main, open_pipeline, plugin_options, start_logging
 
 _CONTENT_HELP = (
     "CSS selector of the content (default: article, [role=main] or main; without them the body less its header, "
@@ -42,9 +33,9 @@ def page(source: str, out: Path, content: str | None, strict: bool, config_file:
     OUT/index.html keeps the page's text; every image, stylesheet and script it uses is saved beside it, and every
     reference is relative to OUT, so the folder opens with no server. An EPUB gives one page: every chapter in
     reading order. Word and EPUB need the `documents` extra."""
-    from ..discover import content_areas
-    from ..localize import Fetcher, FetchError, Saver, localize
-    from ..sources import SourceError, read_source
+    from ..selection.discover import content_areas
+    from .localize import Fetcher, FetchError, Saver, localize
+    from .sources import SourceError, read_source
 
     settings = load_settings(config_file, options)
     areas = _areas(content, content_areas)
@@ -73,7 +64,7 @@ def page(source: str, out: Path, content: str | None, strict: bool, config_file:
                 return local if not path.startswith("/") and local.is_relative_to(out.resolve()) else None
 
             marked = pipeline.plan_page(text, source, "", resolve, content=areas)
-            write_whole(out / "index.html", pipeline.finish_page(marked, source, ""))
+            write_whole(out / "index.html", pipeline.finish_page(marked, source, ""), errors="surrogateescape")
             if areas.how == "none":
                 log.warning(f"animate: found no content in '{source}': {_NO_CONTENT}")
             elif areas.how == "body":
@@ -119,10 +110,10 @@ def site(site_dir: Path, content: str | None, base_path: str, strict: bool, conf
     again changes nothing more. With -f mkdocs.yml or zensical.toml, the project's options are read and its
     pages' front matter `animate: false` is honoured (Zensical, which ignores MkDocs plugins: `zensical build`,
     then `mkdocs-animate site site -f zensical.toml`)."""
-    from ..discover import content_areas, site_path
-    from ..project import ProjectError, beside, read_project
-    from ..publish import ASSET_DIR
-    from ..select import page_excluded
+    from ..selection.discover import content_areas, site_path
+    from .project import ProjectError, beside, read_project
+    from ..markup.publish import ASSET_DIR
+    from ..selection.rules import page_excluded
 
     settings = load_settings(config_file, options)
     areas = _areas(content, content_areas)
@@ -173,7 +164,7 @@ def site(site_dir: Path, content: str | None, base_path: str, strict: bool, conf
         for path, label, page_dir, original, marked in planned:
             finished = pipeline.finish_page(marked, label, page_dir)
             if finished != original:
-                write_whole(path, finished)
+                write_whole(path, finished, errors="surrogateescape")
         log.info(f"animate: {_pages_line(len(planned), found_by, outside, content)}")
     finally:
         finish(pipeline, counter, strict)

@@ -20,7 +20,7 @@ def plan(config_file: Path, verbose: bool, **options) -> None:
     """A dry run: each image a build would animate, whether it is cached, why others stay still, and the cost.
 
     Makes no provider call and writes nothing to the cache. Standard output gets the plan and nothing else."""
-    rows, planner = dry_run(config_file, options, logging.INFO if verbose else logging.WARNING)
+    rows, pipeline = dry_run(config_file, options, logging.INFO if verbose else logging.WARNING)
     current = None
     for row in rows:
         if row.page != current:
@@ -28,18 +28,19 @@ def plan(config_file: Path, verbose: bool, **options) -> None:
             click.echo(row.page)
         detail = f" ({row.detail})" if row.detail and row.state != "skipped" else ""
         state = f"{row.state}: {row.detail}" if row.state == "skipped" else row.state + detail
-        click.echo(f"  {row.src:50} {state}")
-    settings = planner.settings
+        held = f"; kept still: {row.held}" if row.held else ""
+        click.echo(f"  {row.src:50} {state}{held}")
+    settings = pipeline.settings
     new = {r.key for r in rows if r.state == "new"}
     cached = {r.key for r in rows if r.state == "cached"}
     paid = {r.paid for r in rows if r.state == "new" and r.paid}
-    still = sum(1 for r in rows if r.state == "skipped")
+    still = sum(1 for r in rows if r.state == "skipped" or r.held)
     line = (
         f"{len(rows) - still} image(s) to animate: {len(cached)} animation(s) cached, {len(new)} to make"
         f"; {still} left still"
     )
-    if planner.provider.paid:
-        per_clip = planner.provider.estimate()
+    if pipeline.provider.paid:
+        per_clip = pipeline.provider.estimate()
         per_clip = settings.cost_per_clip if per_clip is None else per_clip
         line += f"; {len(paid)} paid generation(s), estimated ${len(paid) * per_clip:.2f}"
         spent = _spent(settings, {r.clip for r in rows if r.state == "cached" and r.clip})
@@ -66,21 +67,19 @@ def _spent(settings, clips: set[str]) -> list[float]:
 
 
 def dry_run(config_file: Path, options: dict, level: int = logging.WARNING):
-    """Render the site into a temporary folder with the plugin handing its pages to a `Planner`, and return
-    what it recorded."""
+    """Render the site into a temporary folder with the plugin's pipeline in its dry run, and return the rows it
+    wrote down and the pipeline."""
     config_plugin, _ = load_plugin_config(config_file, options)
     config, plugin = mkdocs_site(config_file)
-    from ..planner import Planner
-
     plugin.config = config_plugin
-    plugin.host_class = Planner
+    plugin.dry_run = True
     start_logging(level)
     try:
         build_elsewhere(config, "animate-plan-")
     finally:
         # MkDocs keeps plugin instances for the whole process: a later build in it must build, not plan.
-        plugin.host_class = None
-    planner = plugin.last
-    if planner is None:
+        plugin.dry_run = False
+    pipeline = plugin.last
+    if pipeline is None:
         raise click.ClickException("the animate plugin is disabled in this configuration")
-    return planner.rows, planner
+    return pipeline.rows, pipeline

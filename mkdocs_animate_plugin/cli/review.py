@@ -41,8 +41,8 @@ def review(
     review file (review_file, animate-review.yml beside mkdocs.yml) at once. With publish: approved, only
     approved animations reach the site. The animations are those of the last build (its record in the cache);
     where there is none, the site is built first."""
-    from ..record import find, read_record, rows
-    from ..review import Review, ReviewError, decide
+    from ..review.record import find, read_record, rows
+    from ..review.decisions import Review, ReviewError, decide
 
     start_logging(logging.INFO)
     settings = load_settings(config_file, {})
@@ -86,7 +86,7 @@ def review(
         return
     if not record:
         raise click.ClickException("the build showed no animation: nothing to review")
-    from ..gallery import Gallery
+    from ..review.gallery import Gallery
 
     gallery = Gallery(path, settings.cache_dir, port=port)
     click.echo(f"Reviewing {len(record)} animation(s) of {config_file}: {gallery.url}  (Ctrl+C to stop)")

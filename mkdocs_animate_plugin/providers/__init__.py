@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 from ..errors import AnimateError
 
 if TYPE_CHECKING:
-    from mkdocs.config.base import PlainConfigSchema
-
     from .base import Provider
 
 GROUP = "mkdocs_animate.providers"
@@ -50,12 +48,3 @@ def provider_class(name: str) -> type[Provider]:
         return getattr(module, attr)
     except (ImportError, AttributeError) as error:
         raise AnimateError(f"the provider {name!r} ({target}) cannot be loaded: {error}") from None
-
-
-def builtin_options() -> PlainConfigSchema:
-    """The options the built-in providers declare, as (name, option) pairs: they sit flat beside the plugin's own."""
-    schema: dict = {}
-    for name in BUILTIN:
-        declared = provider_class(name).options
-        schema.update(declared._schema if declared is not None else ())
-    return tuple(schema.items())

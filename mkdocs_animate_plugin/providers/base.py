@@ -112,6 +112,11 @@ class Provider(ABC):
         `cost_per_clip` option (None: it does not)."""
         return None
 
+    def written_prompt(self, image_sha256: str) -> str | None:
+        """The prompt a vision model wrote for the image, where the provider asks one (shown in the review
+        gallery); None for providers that write none."""
+        return None
+
     def needs_payment(self, request: AnimationRequest) -> str | None:
         """The key of the paid generation `request` would start, or None when it costs nothing (a free
         provider, a clip kept from an earlier build, or one already paid for or being paid for: claimed)."""

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 from ...errors import MediaError, ProviderError
 
 if TYPE_CHECKING:
-    from ... import media
+    from ...video import media
 
 
 def probe_clip(path: Path) -> media.MediaInfo:
     """A clip is usable when all of it decodes as video with some frames; its codec and pixel format are the
     model's business (the animation is encoded afresh)."""
-    from ... import media
+    from ...video import media
 
     info = media.probe(path)
     if info.frames < 2 or not info.fps:
@@ -28,9 +28,9 @@ def data_url(path: Path, max_side: int, min_side: int, max_aspect: float | None 
     import base64
     import io
 
-    from ... import images
+    from ...video import picture
 
-    image = images.load(path, max_side)
+    image = picture.load(path, max_side)
     if image.height > max_side:
         image = image.resize((max(1, round(image.width * max_side / image.height)), max_side))
     aspect = image.width / image.height

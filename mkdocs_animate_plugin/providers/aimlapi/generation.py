@@ -13,7 +13,7 @@ from ..base import AnimationRequest
 from .files import data_url, probe_clip
 
 if TYPE_CHECKING:
-    from ... import media
+    from ...video import media
 
 # Polls start every second (a short clip is seen at once) and slow down to the provider's 10 s for the usual
 # one to seven minutes: (seconds since the first poll, pause) pairs.

@@ -46,23 +46,28 @@ class Prompting:
     _key: str | None
     _chat: Any
 
-    def _prompt_key(self, request: AnimationRequest) -> str:
+    def _prompt_key(self, image_sha256: str) -> str:
         from ...cache import make_key
 
         options = self.options
         return make_key(
             {
-                "image": request.image_sha256,
+                "image": image_sha256,
                 "model": options.prompt_model,
                 "text": options.instructions,
                 "format": PROMPT_FORMAT,
             }
         )
 
+    def written_prompt(self, image_sha256: str) -> str | None:
+        """The prompt the vision model wrote for the image, for the review gallery (None: it wrote none yet)."""
+        cached = self.cache.get_text(self._prompt_key(image_sha256))
+        return _recalled(cached)[0] if cached else None
+
     def _left_still(self, request: AnimationRequest) -> bool:
         if request.prompt or request.opted_in or getattr(self.settings, "select", "auto") != "auto":
             return False
-        cached = self.cache.get_text(self._prompt_key(request))
+        cached = self.cache.get_text(self._prompt_key(request.image_sha256))
         return bool(cached) and not _recalled(cached)[1]
 
     async def _judged_prompt(self, request: AnimationRequest) -> str:
@@ -81,7 +86,7 @@ class Prompting:
         """(prompt, whether gentle motion suits the picture, why not): asked once, then read from the cache."""
         import asyncio
 
-        key = self._prompt_key(request)
+        key = self._prompt_key(request.image_sha256)
         cached = self.cache.get_text(key)
         if cached:
             return _recalled(cached)

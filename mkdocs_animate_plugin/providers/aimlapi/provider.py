@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from ... import media
+    from ...video import media
 
 log = get_plugin_logger("animate")
 

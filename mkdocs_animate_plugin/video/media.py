@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import yuv
-from .errors import MediaError
+from ..errors import MediaError
 from .outputs import KINDS
 
 # The encoder settings MEDIA-NOTES.md measured as the best weight for the quality; fixed thread counts and
@@ -59,7 +59,7 @@ _BITEXACT = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact
 
 
 # SVT-AV1 prints a banner of its settings on stderr whatever ffmpeg's log level; its own variable keeps it to errors.
-# ffmpeg allocates each frame it reads anew: with glibc's malloc at a fixed threshold (see `scheduler._Worker`) below
+# ffmpeg allocates each frame it reads anew: with glibc's malloc at a fixed threshold (see `build.workers`) below
 # a frame's size, each is given back when freed instead of growing a heap that keeps it.
 _ENV = {**os.environ, "SVT_LOG": "1", "MALLOC_MMAP_THRESHOLD_": str(1 << 20)}
 
@@ -202,7 +202,7 @@ def encode_all(
         args += [*_BITEXACT, "-f", KINDS[kind].muxer, str(dest)]
     what = f"encode {' and '.join(kind for kind, _ in targets)}"
     if isinstance(frames, Frames) and _cores() > 1:
-        from .scheduler import run_in_process
+        from ..build.workers import run_in_process
 
         run_in_process(_feed, frames, size, fps, args, what)
     else:
@@ -218,7 +218,7 @@ def encode_all(
 
 
 def _cores() -> int:
-    from .scheduler import cores
+    from ..build.workers import cores
 
     return cores()
 

@@ -14,10 +14,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .cache import Entry, Store
-from .discover import Candidate
+from ..cache import Entry, Store
+from ..selection.discover import Candidate
 from .jobs import Resolver
-from .stills import Still, Stills
+from ..selection.stills import Still, Stills
 
 
 @dataclass

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cache import Store
-from .errors import ImageProblem, MissingImage
+from .. import disk
+from ..cache import Store
+from ..errors import ImageProblem, MissingImage
 
 if TYPE_CHECKING:
     from .pixels import Kind
@@ -72,14 +73,12 @@ class Stills:
         if isinstance(known, list) and len(known) == 5 and known[:4] == stamp:
             digest = known[4]
         else:
-            from . import images  # Pillow is imported only when a file has to be read
-
-            digest = images.sha256(Path(path))
+            digest = disk.sha256(Path(path))
         header = self._headers.get(digest)
         if not (isinstance(header, list) and len(header) == 4):  # absent, or written by another version
-            from . import images
+            from ..video import picture
 
-            info = images.probe(Path(path))
+            info = picture.probe(Path(path))
             header = [info.width, info.height, info.format, info.moving]
         if settled:  # what is remembered must not have changed while it was read
             self._stamps.put(stamp_key, [*stamp, digest])
@@ -91,15 +90,15 @@ class Stills:
         """What the picture is (photograph, screenshot, chart, ...), judged from a small copy of its pixels once
         per image: the verdict is remembered by the image's hash, like its header, and travels with the cache."""
         from . import pixels
-        from .select import VERSION
+        from .rules import VERSION
 
         known = self._kinds.get(still.sha256)
         if isinstance(known, list) and len(known) == 3 and known[0] == VERSION:
             kind = pixels.Kind(str(known[1]), bool(known[2]))
         else:
-            from . import images
+            from ..video import picture
 
-            kind = pixels.kind_of(images.load(Path(path), pixels.SAMPLE_WIDTH))
+            kind = pixels.kind_of(picture.load(Path(path), pixels.SAMPLE_WIDTH))
         self._kinds.put(still.sha256, [VERSION, kind.name, kind.animate])
         return kind
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from . import yuv
+from ...video import yuv
 
 # How far the camera pushes in: from 5% to 16% closer than the whole picture. Gentle on purpose.
 ZOOM_NEAR = 1.16

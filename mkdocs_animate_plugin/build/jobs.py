@@ -3,7 +3,7 @@
 The key is the sha256 of everything that changes the animation (the image's bytes, the provider and its
 settings, the size and the output), never of paths, dates or names: a cache moves between machines as it is.
 The clip id hashes only what makes the clip (not `output`, `width` or `fps`, which only encode it): a review
-decision belongs to it (review.py).
+decision belongs to it (review/decisions.py).
 """
 
 from __future__ import annotations
@@ -14,17 +14,17 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import discover, select
-from .cache import make_key
-from .config import Settings
-from .discover import Candidate
-from .errors import ImageProblem, MissingImage
-from .outputs import OUTPUTS
-from .providers.base import AnimationRequest
-from .stills import Still, Stills, even_size
+from ..selection import discover, rules as select
+from ..cache import make_key
+from ..config import Settings
+from ..selection.discover import Candidate
+from ..errors import ImageProblem, MissingImage
+from ..video.outputs import OUTPUTS
+from ..providers.base import AnimationRequest
+from ..selection.stills import Still, Stills, even_size
 
 if TYPE_CHECKING:
-    from .review import Review
+    from ..review.decisions import Review
 
 VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep their own
 CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.plugins import get_plugin_logger
 
-from .errors import CacheError
-from .remote_answers import EXISTS, NOT_FOUND, REFUSED, code_of, endpoint, reason
+from ..disk import sha256
+from ..errors import CacheError
+from .shared_answers import EXISTS, NOT_FOUND, REFUSED, code_of, endpoint, reason
 
 if TYPE_CHECKING:
     import concurrent.futures
@@ -53,16 +54,6 @@ def parse_url(url: str) -> tuple[str, str]:
     if not _BUCKET.match(bucket) or ".." in bucket:
         raise ValueError(f"Expected a bucket name of 3-63 lower-case letters, digits, dots and hyphens but received: {bucket!r}")
     return bucket, prefix.strip("/")
-
-
-def sha256_of(source: Path | bytes) -> str:
-    if isinstance(source, bytes):
-        return hashlib.sha256(source).hexdigest()
-    digest = hashlib.sha256()
-    with open(source, "rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class Remote:
@@ -279,7 +270,7 @@ class Remote:
     def _put(self, name: str, source: Path | bytes, meta: dict[str, str], *, exclusive: bool) -> None:
         body = source if isinstance(source, bytes) else Path(source).read_bytes()
         extra = {"IfNoneMatch": "*"} if exclusive else {}
-        metadata = {**meta, "sha256": sha256_of(body)}
+        metadata = {**meta, "sha256": sha256(body)}
         self._s3().put_object(Bucket=self.bucket, Key=self._name(name), Body=body, Metadata=metadata, **extra)
         self._noted(name, True)
 

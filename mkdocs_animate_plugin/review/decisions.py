@@ -30,7 +30,8 @@ from typing import Any
 
 import yaml
 
-from .errors import AnimateError
+from ..disk import write_whole
+from ..errors import AnimateError, ReviewError
 
 STATES = ("approved", "rejected")  # what the file holds; a clip not in it is "pending"
 PENDING = "pending"
@@ -42,9 +43,6 @@ HEADER = (
 _CLIP_ID = re.compile(r"^[0-9a-f]{6,64}$")
 _lock = threading.Lock()  # one decision at a time within a process (the gallery serves several threads)
 
-
-class ReviewError(AnimateError):
-    """The review file cannot be written (it has a mistake to fix first, or the disk refused)."""
 
 
 def image_name(path: str | os.PathLike[str], root: Path) -> str:
@@ -254,12 +252,9 @@ class Review:
     def save(self) -> None:
         """Write the whole file under a temporary name, then rename it: a killed server never leaves half a file."""
         assert self.path is not None
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            temp.write_text(self.render(), encoding="utf-8")
-            os.replace(temp, self.path)
+            write_whole(self.path, self.render())
         except OSError as error:
-            temp.unlink(missing_ok=True)
             raise ReviewError(f"couldn't write {self.path}: {error}") from None
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-# When the judgement changes, bump `select.VERSION`: builds remember each picture's verdict under it.
+# When the judgement changes, bump `rules.VERSION`: builds remember each picture's verdict under it.
 
 SAMPLE_WIDTH = 256  # the caller decodes and reduces to at most this width (JPEG draft mode makes it cheap)
 

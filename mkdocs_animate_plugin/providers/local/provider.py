@@ -12,7 +12,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from .base import AnimationRequest, Clip, Provider
+from ..base import AnimationRequest, Clip, Provider
 
 # Bump when the drawing changes, so that cached animations made by an older drawing are made again.
 VERSION = 4  # 4: drawn in I420 planes; B-frames not references; the crossfade ends in one plain step
@@ -33,12 +33,12 @@ class LocalProvider(Provider):
         self.depth_model = None
         self._model_hash = None
         if self.options.depth_model is not None:
-            from .. import images
-            from ..depth import OnnxDepth
+            from ... import disk
+            from .depth import OnnxDepth
 
             model = Path(self.options.depth_model)
             self.depth_model = OnnxDepth(model)  # a clear error now if onnxruntime is missing
-            self._model_hash = images.sha256(model)
+            self._model_hash = disk.sha256(model)
 
     def identity(self) -> dict[str, Any]:
         return {"name": self.name, "version": VERSION, "motion": self.options.local_motion, "depth": self._model_hash}
@@ -46,7 +46,7 @@ class LocalProvider(Provider):
     @property
     def default_concurrency(self) -> int:
         """Without a `concurrency` option, one clip is drawn per core."""
-        from ..scheduler import cores
+        from ...build.workers import cores
 
         return cores()
 
@@ -60,7 +60,8 @@ def draw(request: AnimationRequest, motion_kind: str = "auto", depth_model=None)
     """The clip for one request: its frames are a recipe (`media.Frames`), drawn lazily as the encoder takes them.
     Its loop is closed by the drawing itself (a periodic path, or the crossfade drawn in), so every clip has
     `duration * fps` frames."""
-    from .. import drawing, media
+    from . import drawing
+    from ...video import media
 
     count = max(2, round(request.duration * request.fps))
     model = str(depth_model.path) if depth_model is not None else None

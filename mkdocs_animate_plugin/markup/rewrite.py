@@ -23,11 +23,11 @@ import html
 import json
 from pathlib import Path
 
-from .discover import KEY_ATTRIBUTE
-from .markup import Tag, splice
-from .outputs import BY_EXT
+from ..selection.discover import KEY_ATTRIBUTE
+from .tags import Tag, splice
+from ..video.outputs import BY_EXT
 
-ASSETS = Path(__file__).parent / "assets"  # what the package ships for pages: the pause script and style, templates
+ASSETS = Path(__file__).parent.parent / "assets"  # what the package ships for pages: the pause script and style, templates
 CSS_FILE = "animate.css"
 JS_FILE = "animate.js"
 MIME = {ext: output.mime for ext, output in BY_EXT.items()}

@@ -12,13 +12,11 @@ import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from ..errors import ProjectError
 
 CONFIG_NAMES = ("zensical.toml", "mkdocs.yml", "mkdocs.yaml")
 _OFF = (False, "false", "no", "off", 0)
 
-
-class ProjectError(Exception):
-    """The project's configuration could not be read; the message names the file and says why."""
 
 
 @dataclass(frozen=True)

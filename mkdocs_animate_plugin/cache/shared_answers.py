@@ -1,4 +1,4 @@
-"""What the shared store's answers mean (`remote.Remote` acts on them): an error sorted by its S3 code and HTTP
+"""What the shared store's answers mean (`shared.Remote` acts on them): an error sorted by its S3 code and HTTP
 status (absent, exists already, credentials refused), and why the store is off, in words that hold no credential."""
 
 from __future__ import annotations

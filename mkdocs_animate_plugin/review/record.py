@@ -1,5 +1,5 @@
 """The build's record: every clip the last build had an animation for, shown or held back, and how the gallery
-and `--list` show it beside the editor's decisions (review.py).
+and `--list` show it beside the editor's decisions (decisions.py).
 
     cache_dir/review-record.json (`RECORD`): each clip with where it is shown, its prompt, model, take and cost.
     It holds no absolute path (the still is named relative to the folder of mkdocs.yml, the animation relative to
@@ -12,10 +12,10 @@ import json
 import os
 import time
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from .review import PENDING, Review, ReviewError
+from ..disk import write_whole
+from .decisions import PENDING, Review, ReviewError
 
 RECORD = "review-record.json"  # in the cache folder (`Store.root`): what the last build showed
 
@@ -30,24 +30,6 @@ def model_of(identity: dict[str, Any]) -> str:
         return str(identity["video_model"])
     motion = identity.get("motion")
     return f"{identity.get('name', '?')} ({motion})" if motion else str(identity.get("name", "?"))
-
-
-def provider_prompt(provider: Any, image_sha256: str) -> str | None:
-    """The prompt a vision model wrote for the image, where the provider keeps one in its texts (the AI/ML API,
-    by image, prompt model and instructions). The local provider writes none."""
-    key_of = getattr(provider, "_prompt_key", None)
-    if key_of is None:
-        return None
-    # A third party's provider that happens to have such a method: no prompt to show.
-    try:
-        text = provider.cache.get_text(key_of(SimpleNamespace(image_sha256=image_sha256)))
-    except (AttributeError, TypeError, ValueError, OSError):
-        return None
-    try:  # kept as a record with the vision model's judgement, or (by older versions) as the prompt alone
-        kept = json.loads(text) if text else None
-    except ValueError:
-        kept = None
-    return str(kept["prompt"]) if isinstance(kept, dict) and "prompt" in kept else text
 
 
 class Recorder:
@@ -104,17 +86,15 @@ class Recorder:
         for row in self._clips.values():
             if row["prompt"] is None:
                 row["prompt"] = before.get(row["key"], {}).get("prompt") or (
-                    provider_prompt(provider, row["image_sha256"]) if row["image_sha256"] else None
+                    provider.written_prompt(row["image_sha256"]) if row["image_sha256"] else None
                 )
             rows.append(row)
         rows.sort(key=lambda r: (r["image"], r["take"], r["key"]))
         body = {"version": 1, "built": time.time(), "clips": rows}
-        temp = self.path.with_name(f".{RECORD}.{os.getpid()}.tmp")
         try:
-            temp.write_text(json.dumps(body, indent=1, ensure_ascii=False), encoding="utf-8")
-            os.replace(temp, self.path)
+            write_whole(self.path, json.dumps(body, indent=1, ensure_ascii=False))
         except OSError:
-            temp.unlink(missing_ok=True)  # the gallery then shows the record before: never a reason to fail
+            pass  # the gallery then shows the record before: never a reason to fail
 
 
 def read_record(cache_root: Path) -> list[dict[str, Any]]:

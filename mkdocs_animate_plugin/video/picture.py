@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import ImageProblem
+from ..errors import ImageProblem
 
 # Formats the plugin animates; anything else Pillow happens to read (ICO, PSD, ...) is left still.
 FORMATS = {"PNG", "JPEG", "MPO", "WEBP", "GIF", "TIFF", "BMP"}
@@ -116,10 +116,3 @@ def load(path: Path, max_width: int) -> Image.Image:
     return im
 
 
-def sha256(path: Path) -> str:
-    """The content hash that keys the cache: the bytes, not the name or the date."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()

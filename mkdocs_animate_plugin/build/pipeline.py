@@ -6,9 +6,10 @@
 `plan_page` runs while pages render: it finds the images, looks each up in the cache and puts a cached animation in
 place at once; an image still to be made gets a job and a mark. `finish_page` runs as each page is written: it
 waits for that page's jobs, puts their animations in place of the marks, and links the pause script and style.
-`planner.Planner` offers the same calls for a dry run.
+With `dry_run` (`mkdocs-animate plan`) the same decisions are taken and written down as rows (`dry_run.py`), and
+nothing is made, paid, written or published.
 
-Review (review.py): the review file's retakes move takes on (in `Jobs`); with `publish: approved` an animation
+Review (review/decisions.py): the review file's retakes move takes on (in `Jobs`); with `publish: approved` an animation
 whose clip is not approved keeps the still where it is settled (`_settle`, `_replay`); and at `close` the build's
 record of every clip it had an animation for is written into the cache for the gallery.
 """
@@ -19,23 +20,24 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from . import rewrite
-from .cache import Store
-from .config import Settings
-from .discover import KEY_ATTRIBUTE, find_images
-from .errors import AnimateError
+from ..markup import rewrite
+from ..cache import Store
+from ..config import Settings
+from ..selection.discover import KEY_ATTRIBUTE, find_images
+from ..errors import AnimateError
+from .dry_run import PlanRow, plan_row
 from .jobs import Job, Jobs, Resolver, Skip, source_key
-from .markup import Tag, img_tags, marked_tags, splice
-from .outputs import OUTPUTS, av1_type
-from .pages import PageLog, PageMemo
+from ..markup.tags import Tag, img_tags, marked_tags, splice
+from ..video.outputs import OUTPUTS, av1_type
+from .replay import PageLog, PageMemo
 from .produce import Producer
-from .providers import provider_class
-from .publish import Publisher
-from .record import Recorder, model_of
-from .remote import Remote
-from .report import Outcome, Report, Summary
-from .review import Review, image_name
-from .stills import Stills
+from ..providers import provider_class
+from ..markup.publish import Publisher
+from ..review.record import Recorder, model_of
+from ..cache.shared import Remote
+from .summary import Outcome, Report, Summary
+from ..review.decisions import Review, image_name
+from ..selection.stills import Stills
 
 log = get_plugin_logger("animate")
 
@@ -54,15 +56,27 @@ def open_provider(settings: Settings, store: Store, still: str | None):
     return provider, still
 
 
+def _open_store(settings: Settings, dry_run: bool) -> Store:
+    """The build's cache; for a dry run a snapshot, with the shared store looked at and never written to."""
+    if dry_run:
+        return Store.snapshot(settings.cache_dir, remote=Remote(settings.cache_url, read_only=True) if settings.cache_url else None)
+    store = Store(settings.cache_dir, remote=Remote(settings.cache_url) if settings.cache_url else None)
+    store.remove_stale_temps()  # what a killed build left half-written
+    return store
+
+
 class Pipeline:
     """One build: its cache, its provider, its jobs and its counts."""
 
-    def __init__(self, settings: Settings, site_dir: Path, *, serving: bool = False) -> None:
-        """`serving`: under `mkdocs serve` with `serve: cache`, which shows only what is cached."""
+    def __init__(self, settings: Settings, site_dir: Path, *, serving: bool = False, dry_run: bool = False) -> None:
+        """`serving`: under `mkdocs serve` with `serve: cache`, which shows only what is cached. `dry_run`: decide
+        as a build does, from a snapshot of the cache, and keep the decisions in `rows` instead of acting on them."""
         self.settings = settings
-        self.store = Store(settings.cache_dir, remote=Remote(settings.cache_url) if settings.cache_url else None)
-        self.store.remove_stale_temps()  # what a killed build left half-written
+        self.dry_run = dry_run
+        self.rows: list[PlanRow] = []
+        self.store = _open_store(settings, dry_run)
         still = "not cached (offline)" if settings.offline else "not cached yet (serve)" if serving else None
+        still = "planned" if dry_run else still
         self.provider, still = open_provider(settings, self.store, still)
         self.stills = Stills(self.store)
         self.review = Review.load(settings.review_file)
@@ -89,7 +103,7 @@ class Pipeline:
         """Put each image's cached animation in place, and submit a job for (and mark) each image to be made;
         the text is otherwise untouched. `page_dir` is the page's folder in the site, for relative URLs. A whole
         built page (`content` picks its content) is planned afresh; MkDocs' page content is remembered."""
-        memo_key = self.memo.key(text, page_dir) if content is None else None
+        memo_key = self.memo.key(text, page_dir) if content is None and not self.dry_run else None
         known = self.memo.recall(memo_key) if memo_key else {}
         if known.get("replay"):
             replayed = self._replay(known["replay"], text, page, resolve)
@@ -107,9 +121,16 @@ class Pipeline:
                 record.replayable = False  # a later build must warn again
             job = self.jobs.look(candidate, resolve)
             if isinstance(job, Skip):
+                if self.dry_run:
+                    detail = f"{job.reason}: {job.detail}" if job.detail else job.reason
+                    self.rows.append(PlanRow(page, candidate.src, "skipped", detail))
                 self.report.still(page, candidate.src, job.reason, job.detail, job.warn)
                 record.skipped[job.reason] += 1
                 record.replayable = record.replayable and not job.warn
+                continue
+            if self.dry_run:
+                held = self._held(job.clip)
+                self.rows.append(plan_row(page, candidate.src, job, self.store, self.provider, held))
                 continue
             self._note(job, page, candidate.src, candidate.prompt)
             self.producer.submit(job)
@@ -268,7 +289,8 @@ class Pipeline:
             self.producer.close()
         finally:
             try:
-                self.recorder.write(self.provider)
+                if not self.dry_run:
+                    self.recorder.write(self.provider)
             finally:
                 self.store.close()
         return self.summary

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .errors import AnimateError
+from ...errors import AnimateError
 
 WORK_WIDTH = 160  # the estimate is made this wide, then laid over the frame
 

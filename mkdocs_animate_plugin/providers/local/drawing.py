@@ -25,10 +25,11 @@ def frames(
 ) -> Iterator[np.ndarray]:
     """Draw the `count` frames of one clip, decoding the still first (an unreadable still raises `ImageProblem`
     here). The loop is closed by the drawing itself: a periodic path, or the crossfade drawn in."""
-    from . import depth, images, loops, motion  # numpy and friends: only when something is drawn
+    from . import depth, motion
+    from ...video import picture, loops  # numpy and friends: only when something is drawn
 
     # Decode with headroom for the push-in (or the parallax margin), so the closest frame is still sharp.
-    source = images.load(image, math.ceil(size[0] * motion.ZOOM_NEAR * 1.1))
+    source = picture.load(image, math.ceil(size[0] * motion.ZOOM_NEAR * 1.1))
     if motion_kind == "parallax" or (motion_kind == "auto" and depth.is_photograph(source)):
         depth_map = _depth_model(model)(source) if model is not None else depth.estimate(source)
         drawn = motion.parallax_frames(source, depth_map, size, count, take)  # an orbit: seamless

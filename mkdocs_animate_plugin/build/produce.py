@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from mkdocs.plugins import get_plugin_logger
 
-from .cache import Entry, Store
-from .config import Settings
-from .errors import AnimateError, ImageProblem, NotSuited, ProviderAuthError
+from ..cache import Entry, Store
+from ..config import Settings
+from ..errors import AnimateError, ImageProblem, NotSuited, ProviderAuthError
 from .jobs import Job
-from .outputs import OUTPUTS
+from ..video.outputs import OUTPUTS
 from .progress import Progress
-from .providers.base import AnimationRequest, Clip, Provider
-from .report import Outcome
+from ..providers.base import AnimationRequest, Clip, Provider
+from .summary import Outcome
 from .scheduler import Scheduler
 
 log = get_plugin_logger("animate")
@@ -119,7 +119,7 @@ class Producer:
                 return Outcome("failed", reason=reason)
         cost = {"cost": clip.cost, "cost_reported": clip.cost_reported}
         try:
-            async with self.scheduler.workers():
+            async with self.scheduler.cpu():
                 entry = await asyncio.to_thread(self._encode, key, request, clip, sources)
         except ImageProblem as problem:  # a provider that decodes the still as it draws: the local animator
             return Outcome("skipped", reason=problem.reason, problem=str(problem), **cost)
@@ -132,7 +132,7 @@ class Producer:
     ) -> Entry:
         """Close the loop where the provider did not, encode, probe and store; a failed file never stays. A video's
         other `sources` (codec, key) are encoded from the same frames, by the same ffmpeg, and stored first."""
-        from . import loops, media  # numpy and ffmpeg: only when something is made
+        from ..video import loops, media  # numpy and ffmpeg: only when something is made
 
         size = (request.width, request.height)
         output = OUTPUTS[request.output]

@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 from . import rewrite
-from .cache import Entry, Store
-from .errors import AnimateError
+from ..cache import Entry, Store
+from ..errors import AnimateError
 
 ASSET_DIR = "assets/animate"  # the site's folder of animations, with the script and style
 

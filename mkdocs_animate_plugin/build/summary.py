@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from mkdocs.plugins import get_plugin_logger
 
 if TYPE_CHECKING:
-    from .cache import Entry
+    from ..cache import Entry
 
 log = get_plugin_logger("animate")
 

@@ -18,16 +18,14 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import rewrite
+from ..markup import rewrite
+from ..errors import SourceError
 
 EXTRA_HINT = "pip install 'mkdocs-animate-plugin[documents]'"
 KINDS = "an http(s) URL, an .html, .md, .docx or .epub file"
 _PAGE = rewrite.ASSETS / "page.html"
 _FONTS = (".otf", ".ttf", ".woff", ".woff2")
 
-
-class SourceError(Exception):
-    """The source could not be read as a page; the message names it, says why and what to do."""
 
 
 def read_source(source: str, scratch: Path, fetch) -> tuple[str, str]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from .markup import Tag, img_tags
-from .outputs import NAMES
+from ..markup.tags import Tag, img_tags
+from ..video.outputs import NAMES
 
 if TYPE_CHECKING:
     from lxml import etree
