@@ -38,6 +38,25 @@ def test_the_committed_table_is_what_the_tool_makes_from_the_schemas():
     assert set(made["models"]) == set(models.MODELS)
 
 
+def test_the_tool_reads_a_checkout_of_the_api_docs_as_the_schemas_file_holds_them(tmp_path):
+    """Each model's schema written back as the api-docs repository publishes it (one OpenAPI file per model), with
+    Kling 1.6 Pro documented a second time on the vendor path, as the repository does: the same table."""
+    published = json.loads(SCHEMAS_FILE.read_text(encoding="utf-8"))
+    other = SCHEMAS["kling-video/v1.5/pro/image-to-video"]["schema"]  # on the vendor path, with another body
+    model = {"type": "string", "enum": ["kling-video/v1.6/pro/image-to-video"]}
+    twice = {"file": "docs/api-references/video-models/Kling-AI/kling-video-image-to-video.json",
+             "path": "/v2/generate/video/kling/generation",
+             "schema": {**other, "properties": {**other["properties"], "model": model}}}  # fmt: skip
+    for entry in [twice, *SCHEMAS.values()]:
+        body = {"requestBody": {"content": {"application/json": {"schema": entry["schema"]}}}}
+        target = tmp_path / entry["file"]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"openapi": "3.0.0", "paths": {entry["path"]: {"post": body}}}))
+    (tmp_path / "docs" / "api-references" / "video-models" / "notes.json").write_text("version https://git-lfs")
+    generator = tool()
+    assert generator.collect(tmp_path)["models"] == published["models"]
+
+
 def test_the_readmes_model_table_is_generated_from_the_same_data():
     generator = tool()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
