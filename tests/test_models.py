@@ -91,6 +91,11 @@ def test_each_shape_of_request_is_accepted_and_its_loop_has_no_seam(paid_site, s
     assert body.get(line.audio, False) is False and (line.audio in body) == bool(line.audio)
     assert body.get("seed") == (3 if line.seed else None)
     assert ("negative_prompt" in body) == bool(line.negative)
+    # The duration as the schema types it; a model that takes none is not sent one, and one line says so.
+    seconds = min(line.durations, default=5)
+    assert body.get("duration") == {"integer": seconds, "string": str(seconds), None: None}[line.duration_type]
+    told = [info for info in built.infos if "is not told a duration" in info]
+    assert len(told) == (line.duration_type is None) and ("duration" in body) == bool(line.duration_type)
     # The seam: the clip as the model made it loops only where it was asked to; what the page shows always does.
     (shown,) = animations(built)
     jump, step = seam(built.site / shown)

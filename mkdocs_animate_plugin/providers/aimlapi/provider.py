@@ -81,6 +81,8 @@ class AimlapiProvider(Prompting, Generating, Http, Provider):
                 f"{self.model.id} makes clips of {models.durations_text(self.model)} seconds, not "
                 f"{settings.duration}: its clips are {self.duration} seconds long"
             )
+        elif self.model.duration_type is None:
+            log.info(f"{self.model.id} is not told a duration: its clips are as long as it makes them")
         self.base_url = self.options.base_url.rstrip("/")
         self._key = settings.api_key
         self._http: httpx.AsyncClient | None = None
