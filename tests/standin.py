@@ -3,11 +3,12 @@
 It answers chat completions (a motion prompt and a verdict: does motion suit the picture?), creates image-to-video
 generations whose clips are real H.264 made from the submitted image, and serves the clips as a CDN would (no key).
 
-Each model of its catalogue (`CATALOGUE`, written from the catalogue's table, not from the plugin's) accepts its
-own fields: any other field, a duration it does not make or a missing required field is a 400 with the documented
-body ("Body validation error!" and a requestId). A clip comes back to its first frame only when the request asked
-for it (the start image as the end frame, or `loop: true`), else it pans away; it has a sound track when the model
-makes sound and `generate_audio` was not turned off. A finished generation reports `meta.usage.credits_used`.
+Each model accepts what its published request schema says (`SCHEMAS`, the provider's own file, read here and not
+through the plugin's table), and no field the schema does not name: any other field, a duration of the wrong type
+or value, a missing required field or the wrong endpoint is a 400 with the documented body ("Body validation
+error!" and a requestId; `refusals` says why). A clip comes back to its first frame only when the request asked
+for it (the start image as the end frame, or `loop: true`), else it pans away; it has a sound track when the
+model's audio switch is on (as sent, else its schema's default). A finished generation reports `meta.usage.credits_used`.
 
     standin.fail("create", 429, 500)       the next two creates answer 429 (Retry-After: 0), then 500 (403 too)
     standin.fail("poll", "error")          the next generation that completes reports status "error"
@@ -35,47 +36,36 @@ KEY = "sk-test-5ecret-9f8e7d6c5b4a"
 PROMPT = "The picture breathes gently: a soft breeze, slow light, calm."
 UNSUITED = ("chart", "diagram", "screenshot")  # words in the text around an image that make the verdict "no"
 CREDITS = 840_000  # what a clip costs by default: US$0.42
-COMMON = frozenset({"model", "image_url", "prompt", "duration"})
+# The provider's own request schemas, as published (a copy of shared/aimlapi/video-request-schemas.json): the
+# stand-in reads them itself, not through the plugin's table.
+SCHEMAS_FILE = Path(__file__).parent / "data" / "aimlapi" / "video-request-schemas.json"
+SCHEMAS = json.loads(SCHEMAS_FILE.read_text(encoding="utf-8"))["models"]
+CREATE_PATHS = {entry["path"] for entry in SCHEMAS.values()}
+END_FRAMES = ("last_image_url", "tail_image_url")
 
 
-def _model(durations, *fields: str, end: str | None = None, loop: bool = False, sound: bool = False,
-           required: tuple[str, ...] = ()) -> dict:  # fmt: skip
-    accepted = COMMON | set(fields) | ({end} if end else set()) | ({"loop"} if loop else set())
-    accepted |= {"generate_audio"} if sound else set()
-    return {"durations": {str(d) for d in durations}, "fields": accepted, "end": end, "loop": loop,
-            "sound": sound, "required": {"model", "image_url", *required}}  # fmt: skip
+def problem(body: dict, path: str = "/v2/video/generations") -> str | None:
+    """Why the provider refuses this body, if it does: its model's published schema, with no field it does not name
+    (a duration of the wrong type or value, a missing required field, an unknown field), or the wrong endpoint."""
+    from jsonschema import Draft7Validator
 
-
-# From PROVIDER-API.md, "The catalogue today" (and the fields of Kling 1.6 Pro above it).
-# fmt: off
-CATALOGUE = {
-    "kling-video/v1.6/pro/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale", "camera_control",
-                                                  end="tail_image_url"),
-    "kling-video/v1.6/standard/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
-    "kling-video/v2.1/standard/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
-    "kling-video/v2.1/pro/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
-    "klingai/v2.5-turbo/pro/image-to-video": _model((5, 10), "negative_prompt", "cfg_scale"),
-    "klingai/video-v2-6-pro-image-to-video": _model((5, 10), "negative_prompt", "cfg_scale", sound=True),
-    "klingai/video-v3-standard-image-to-video": _model(range(3, 16), "negative_prompt", "cfg_scale",
-                                                       end="tail_image_url", sound=True),
-    "klingai/video-v3-pro-image-to-video": _model(range(3, 16), "negative_prompt", "cfg_scale",
-                                                  end="tail_image_url", sound=True),
-    "klingai/video-o1-image-to-video": _model((5, 10), end="last_image_url"),
-    "bytedance/seedance-1-0-pro": _model((5, 10), "seed", "resolution", "camerafixed", "watermark",
-                                         end="last_image_url"),
-    "bytedance/seedance-1-0-pro-fast": _model((5, 10), "seed", "resolution", "camerafixed", "watermark",
-                                              end="last_image_url"),
-    "luma/ray-2": _model((5, 9), "aspect_ratio", "resolution", loop=True),
-    "luma/ray-flash-2": _model((5, 9), "aspect_ratio", "resolution", loop=True),
-    "luma/ray-3.2": _model((5,), "aspect_ratio", "resolution", end="last_image_url", loop=True),
-    "google/veo-3.1-first-last-image-to-video": _model((8,), "aspect_ratio", "resolution", end="last_image_url",
-                                                       sound=True, required=("prompt", "last_image_url")),
-    "minimax/hailuo-02": _model((6, 10), "resolution", "enhance_prompt", end="last_image_url",
-                                required=("prompt",)),
-    # A model the plugin's table does not know, that makes sound unless told (it takes no flag to stop it).
-    "acme/brand-new-image-to-video": _model((1, 5, 10), sound=True),
-}
-# fmt: on
+    entry = SCHEMAS.get(body.get("model"))
+    if entry is None:
+        return f"no such model: {body.get('model')!r}"
+    if path != entry["path"]:
+        return f"{body['model']} is served at {entry['path']}, not {path}"
+    closed = {**entry["schema"], "additionalProperties": False}
+    errors = sorted(
+        f"{'/'.join(map(str, error.absolute_path)) or 'body'}: {error.message}"
+        for error in Draft7Validator(closed).iter_errors(body)
+    )
+    if errors:
+        return f"{body['model']}: {'; '.join(errors)}"
+    if not str(body.get("image_url", "")).startswith("data:image/"):
+        return "image_url is not an image"
+    if len(str(body.get("prompt", ""))) > 2000:
+        return "prompt is over 2000 characters"
+    return None
 
 
 class StandIn:
@@ -176,7 +166,7 @@ class StandIn:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 path = urlsplit(self.path).path
-                endpoint = {"/v1/chat/completions": "chat", "/v2/video/generations": "create"}.get(path)
+                endpoint = "create" if path in CREATE_PATHS else {"/v1/chat/completions": "chat"}.get(path)
                 self._record(endpoint or path, body)
                 if endpoint is None:
                     return self._send(404, {"error": "not found"})
@@ -190,10 +180,10 @@ class StandIn:
                                      "message": {"role": "assistant", "content": standin._chat(body)}}],
                         "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
                     })  # fmt: skip
-                problem = standin._invalid(body)
-                if problem:
+                refusal = problem(body, path)
+                if refusal:
                     with standin._lock:
-                        standin.refusals.append(problem)
+                        standin.refusals.append(refusal)
                     return self._error(400, "Body validation error!")
                 with standin._lock:
                     generation = f"gen-{len(standin.generations) + 1:04d}"
@@ -273,25 +263,6 @@ class StandIn:
         answer = {"suits_motion": suited, "reason": reason, "prompt": PROMPT if suited else ""}
         return "```json\n" + json.dumps(answer) + "\n```"
 
-    def _invalid(self, body: dict) -> str | None:
-        """Why the model refuses this body, if it does (a field it does not know, a duration it does not make)."""
-        model = CATALOGUE.get(body.get("model"))
-        if model is None:
-            return f"no such model: {body.get('model')}"
-        unknown = set(body) - model["fields"]
-        if unknown:
-            return f"{body['model']} does not accept {sorted(unknown)}"
-        missing = model["required"] - set(body)
-        if missing:
-            return f"{body['model']} requires {sorted(missing)}"
-        if str(body.get("duration", "5")) not in model["durations"]:
-            return f"{body['model']} makes no clip of {body.get('duration')!r} seconds"
-        if not str(body.get("image_url", "")).startswith("data:image/"):
-            return "image_url is not an image"
-        if len(str(body.get("prompt", ""))) > 2000:
-            return "prompt is over 2000 characters"
-        return None
-
     def _make_clip(self, generation: str, body: dict) -> None:
         """A real H.264 clip of the submitted image, 720 px wide, 24 fps, as long as asked (larger than the page
         needs, as real clips are). It pans out and back to where it began when asked to loop (the start image as
@@ -300,10 +271,12 @@ class StandIn:
         still = self.folder / f"{generation}.jpg"
         still.write_bytes(base64.b64decode(data))
         seconds = int(body.get("duration", 5))
-        model = CATALOGUE[body["model"]]
-        loops = body.get("loop") is True or (model["end"] and body.get(model["end"]) == body["image_url"])
+        fields = SCHEMAS[body["model"]]["schema"]["properties"]
+        ends = [body.get(end) for end in END_FRAMES if end in fields]
+        loops = body.get("loop") is True or body["image_url"] in ends
         pan = f"16*(1-cos(2*PI*t/{seconds}))" if loops else f"32*t/{seconds}"
-        sound = model["sound"] and body.get("generate_audio") is not False
+        switches = [name for name in fields if name.startswith("generate_audio")]
+        sound = any(body.get(name, fields[name].get("default", False)) is True for name in switches)
         audio = ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}"] if sound else []
         subprocess.run(
             [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-loop", "1", "-i", str(still), *audio,

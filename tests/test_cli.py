@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -232,6 +233,7 @@ def test_cache_stats_prune_and_clear(site, tmp_path):
         (["page", "ftp://example.org/x.html", "-o", "{tmp}/out"], 1, "expected an http(s) URL"),
         (["site", "{tmp}", "--content", "main >"], 2, "is not a CSS selector"),
         (["plan", "-f", "{tmp}/none.yml"], 2, "does not exist"),
+        (["site", "{tmp}", "--video-model", "kling"], 2, "the closest: kling-video/v1.5/pro/image-to-video, "),
     ],
 )
 def test_bad_arguments_give_one_clear_line(tmp_path, args, code, message):
@@ -243,9 +245,28 @@ def test_bad_arguments_give_one_clear_line(tmp_path, args, code, message):
 
 def test_every_subcommand_has_help():
     for args in (["--help"], ["page", "--help"], ["site", "--help"], ["plan", "--help"], ["cache", "--help"],
-                 ["cache", "stats", "--help"], ["cache", "prune", "--help"], ["cache", "clear", "--help"]):  # fmt: skip
+                 ["cache", "stats", "--help"], ["cache", "prune", "--help"], ["cache", "clear", "--help"],
+                 ["models", "--help"]):  # fmt: skip
         result = animate(*args)
         assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_models_lists_the_table_a_user_chooses_from():
+    from mkdocs_animate_plugin.providers import models
+
+    listing = animate("models")
+    assert listing.returncode == 0, listing.stderr
+    table = listing.stdout.split("\n\n")[0].splitlines()
+    assert table[0].split()[:3] == ["video_model", "loop", "by"]
+    rows = {line.split()[0]: line for line in table[1:]}
+    assert set(rows) == set(models.MODELS)
+    default = rows[models.DEFAULT_MODEL].split()
+    assert default[1:7] == ["(default)", "end", "frame", "tail_image_url", "3–15", "off"]
+    assert "$0.49 / 5 s" in rows["kling-video/v1.6/pro/image-to-video"]
+    assert rows["luma/ray-3.2"].split()[1:4] == ["loop:", "true", "5,"]
+    lines = [json.loads(line) for line in animate("models", "--json").stdout.splitlines()]
+    assert [line["video_model"] for line in lines if line["default"]] == [models.DEFAULT_MODEL]
+    assert {line["endpoint"] for line in lines} == {"/v2/video/generations", "/v2/generate/video/kling/generation"}
 
 
 def test_site_honours_include_and_exclude(built, tmp_path):

@@ -25,6 +25,12 @@ def load(tmp_path, **options: object) -> tuple[list[str], list[str], MkDocsConfi
     return [str(e) for _, e in errors], [str(w) for _, w in warnings], config
 
 
+UNKNOWN_MODEL = (
+    "'luma/ray-3' is not an image-to-video model of the AI/ML API the plugin knows; the closest: luma/ray-3.2 "
+    "(`mkdocs-animate models` lists them all)"
+)
+
+
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
@@ -48,6 +54,7 @@ def load(tmp_path, **options: object) -> tuple[list[str], list[str], MkDocsConfi
         ("cost_per_clip", -1, "Expected a number of at least 0 but received: -1"),
         # The providers' own options, declared by them, are named the same way.
         ("video_model", 3, "Expected type: <class 'str'> but received: <class 'int'>"),
+        ("video_model", "luma/ray-3", UNKNOWN_MODEL),
         ("base_url", ["x"], "Expected type: <class 'str'> but received: <class 'list'>"),
         ("depth_model", "/missing.onnx", "The path '/missing.onnx' isn't an existing file."),
     ],
@@ -64,13 +71,13 @@ def test_unknown_option_is_reported(tmp_path):
 
 
 def test_today_s_flat_options_keep_working_whatever_the_provider(tmp_path):
-    flat = {"base_url": "https://example.test/", "prompt_model": "m", "video_model": "v", "instructions": "i",
+    flat = {"base_url": "https://example.test/", "prompt_model": "m", "video_model": "luma/ray-3.2", "instructions": "i",
             "api_key": "k", "cost_per_clip": 1, "local_motion": "kenburns"}  # fmt: skip
     for provider in ("auto", "local", "aimlapi"):
         errors, warnings, config = load(tmp_path, provider=provider, **flat)
         assert (errors, warnings) == ([], [])
         plugin = config.plugins["animate"].config
-        assert (plugin.video_model, plugin.local_motion, plugin["base_url"]) == ("v", "kenburns", "https://example.test/")
+        assert (plugin.video_model, plugin.local_motion, plugin["base_url"]) == ("luma/ray-3.2", "kenburns", "https://example.test/")
 
 
 def test_every_option_is_declared_once_and_is_a_command_line_flag():

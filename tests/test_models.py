@@ -1,6 +1,8 @@
-"""Every image-to-video model of the AI/ML API's table, through real builds against the stand-in (which validates each
-model's fields as the provider does: an unknown field is a 400), and the seam of the loop each one makes; then the
-provider's other documented behaviours: the verdict on motion, the true cost, 403 and 400, takes as seeds."""
+"""The AI/ML API's image-to-video models through real builds against the stand-in (which checks each body against
+its model's published schema, as the provider does: an invalid field is a 400), one model of each request shape
+(its end frame, loop flag, audio switch, duration type, endpoint), and the seam of the loop each one makes; then the
+provider's other documented behaviours: the verdict on motion, the true cost, 403 and 400, takes as seeds. Every
+model's every request is checked against its schema in test_schemas.py."""
 
 from __future__ import annotations
 
@@ -15,10 +17,20 @@ from mkdocs_animate_plugin.providers import models
 from mkdocs_animate_plugin.providers.aimlapi.prompt import parse_answer
 
 from .conftest import picture
-from .standin import CATALOGUE, KEY, PROMPT
+from .standin import KEY, PROMPT
 from .test_quality import seam
 
-SHORTEST = {name: min(line.durations) for name, line in models.MODELS.items()}
+
+def _shapes() -> dict[str, models.Model]:
+    """One model per request shape, the default first: what differs between models in what a build sends."""
+    shapes: dict[tuple, models.Model] = {}
+    for line in sorted(models.MODELS.values(), key=lambda line: line.id != models.DEFAULT_MODEL):
+        shape = (line.end_frame, line.end_required, line.loop_flag, line.audio, line.duration_type, line.endpoint)
+        shapes.setdefault(shape, line)
+    return {line.id: line for line in shapes.values()}
+
+
+SHAPES = _shapes()
 
 
 def creates(standin) -> list[dict]:
@@ -37,30 +49,7 @@ def kept_clip(site) -> media.MediaInfo:
     return clip
 
 
-# --- the table itself ------------------------------------------------------------------------------------------
-
-
-def test_the_table_and_the_stand_ins_catalogue_agree_on_every_model():
-    """Two readings of the catalogue, one in the code and one in the stand-in: the fields the code may send are
-    fields the model accepts, and its durations are the model's."""
-    assert set(models.MODELS) <= set(CATALOGUE)
-    for name, line in models.MODELS.items():
-        assert line.accepted() <= CATALOGUE[name]["fields"], name
-        assert {str(d) for d in line.durations} == CATALOGUE[name]["durations"], name
-        assert bool(line.loop_flag) == CATALOGUE[name]["loop"], name
-        assert line.end_frame == CATALOGUE[name]["end"], name
-        assert bool(line.audio) == CATALOGUE[name]["sound"], name
-        assert line.source.startswith("shared/PROVIDER-API.md line"), name
-
-
-def test_the_default_is_a_current_kling_with_an_end_frame_and_no_sound():
-    line = models.MODELS[models.DEFAULT_MODEL]
-    assert models.DEFAULT_MODEL.startswith("klingai/video-v3") and line.end_frame and line.audio
-
-
-def test_prompts_are_cut_to_the_limit_and_a_model_not_in_the_table_gets_the_common_fields():
-    body = models.request_body("acme/x", "data:image/jpeg;base64,AA", "p" * 5000, 5, loop=True, take=2, negative="n")
-    assert body == {"model": "acme/x", "image_url": "data:image/jpeg;base64,AA", "prompt": "p" * 2000, "duration": "5"}
+# --- the vision answer ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -83,25 +72,30 @@ def test_the_vision_answer_is_read_whatever_its_shape(answer, expected):
 # --- every model, through a build ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", sorted(models.MODELS))
-def test_each_model_gets_only_its_fields_and_its_loop_has_no_seam(paid_site, standin, name):
-    line = models.MODELS[name]
-    paid_site.configure(video_model=name, duration=SHORTEST[name])
+@pytest.mark.parametrize("name", sorted(SHAPES))
+def test_each_shape_of_request_is_accepted_and_its_loop_has_no_seam(paid_site, standin, name):
+    line = SHAPES[name]
+    paid_site.configure(video_model=name, duration=min(line.durations, default=5))
     paid_site.image("img/cat.png", picture(400, 300))
     paid_site.page("index.md", "![cat](img/cat.png){ data-animate-take=3 }\n")
     built = paid_site.build()
     assert standin.refusals == [] and built.warnings == []
     (body,) = creates(standin)
-    assert set(body) <= CATALOGUE[name]["fields"]
+    assert set(body) <= set(line.fields)
     # The loop the model makes: its loop flag where it has one, else the start image as its end frame.
     if line.loop_flag:
         assert body[line.loop_flag] is True and (line.end_frame not in body or line.end_required)
     elif line.end_frame:
         assert body[line.end_frame] == body["image_url"]
     # Silent: the flag where the model has one; a seed from the take where it takes one.
-    assert body.get("generate_audio", False) is False and ("generate_audio" in body) == bool(line.audio)
+    assert body.get(line.audio, False) is False and (line.audio in body) == bool(line.audio)
     assert body.get("seed") == (3 if line.seed else None)
     assert ("negative_prompt" in body) == bool(line.negative)
+    # The duration as the schema types it; a model that takes none is not sent one, and one line says so.
+    seconds = min(line.durations, default=5)
+    assert body.get("duration") == {"integer": seconds, "string": str(seconds), None: None}[line.duration_type]
+    told = [info for info in built.infos if "is not told a duration" in info]
+    assert len(told) == (line.duration_type is None) and ("duration" in body) == bool(line.duration_type)
     # The seam: the clip as the model made it loops only where it was asked to; what the page shows always does.
     (shown,) = animations(built)
     jump, step = seam(built.site / shown)
@@ -129,20 +123,14 @@ def test_loop_none_sends_no_end_frame_and_the_seam_shows(paid_site, standin):
     assert jump > 4 * step and jump > step + 1.8, "nothing closed the loop: the measure sees the jump (about 4.7)"
 
 
-def test_a_model_not_in_the_table_works_with_the_common_fields_a_crossfade_and_no_sound(paid_site, standin):
-    paid_site.configure(video_model="acme/brand-new-image-to-video")
-    paid_site.image("img/cat.png", picture(400, 300))
-    paid_site.page("index.md", "![cat](img/cat.png)\n")
-    built = paid_site.build()
-    (body,) = creates(standin)
-    assert set(body) == {"model", "image_url", "prompt", "duration"}
-    notes = [i for i in built.infos if "not in the plugin's model table" in i]
-    assert len(notes) == 1 and "crossfade" in notes[0]
-    assert media.probe(kept_clip(paid_site)).has_audio, "the model made sound: no flag to stop it"
-    (shown,) = animations(built)
-    assert not media.probe(built.site / shown).has_audio, "the audio track is dropped anyway"
-    jump, step = seam(built.site / shown)
-    assert jump <= step + 1.8
+def test_an_unknown_video_model_stops_the_build_naming_the_closest_ids(paid_site, standin):
+    paid_site.configure(video_model="klingai/video-v3-standard-image-to-vid")
+    paid_site.page("index.md", "# Home\n")
+    result = paid_site.run("build", env={**os.environ, "AIMLAPI_API_KEY": KEY})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "'klingai/video-v3-standard-image-to-vid' is not an image-to-video model" in result.stderr
+    assert "the closest: klingai/video-v3-standard-image-to-video, " in result.stderr
+    assert "mkdocs-animate models" in result.stderr and standin.calls == []
 
 
 def test_sound_is_turned_off_where_the_model_has_the_flag(paid_site, standin):

@@ -35,6 +35,7 @@ class Generating:
     settings: Any
     cache: Any
     model: models.Model
+    duration: int
     submitted: int
     _mine: set[str]
     _claims: dict[str, dict]  # the claims this build made, as it made them
@@ -80,10 +81,10 @@ class Generating:
 
         image = await asyncio.to_thread(data_url, request.image, MAX_SIDE, self.model.min_side, self.model.max_aspect)
         body = models.request_body(
-            self.options.video_model, image, prompt, request.duration, loop=request.loop == "auto",
-            take=request.take, negative=self.options.negative_prompt or None,
+            self.model, image, prompt, self.duration, loop=request.loop == "auto", take=request.take,
+            negative=self.options.negative_prompt or None,
         )
-        answer = await self._call("POST", "/v2/video/generations", json=body)
+        answer = await self._call("POST", self.model.endpoint, json=body)
         generation = answer.get("id") or answer.get("generation_id")
         if not generation:
             raise ProviderError(self._safe(f"the provider accepted the generation but gave no id: {str(answer)[:200]}"))
@@ -121,7 +122,7 @@ class Generating:
             self.cache.set_cost(
                 key,
                 {"usd": usd, "credits": credits, "model": self.options.video_model, "generation": generation,
-                 "seconds": self.settings.duration, "at": time.time()},
+                 "seconds": self.duration, "at": time.time()},
             )  # fmt: skip
             if key in self._mine:
                 self._costs[key] = (usd, True)

@@ -31,13 +31,35 @@ log = get_plugin_logger("animate")
 VERSION = 1
 
 
+class VideoModel(c.Type):
+    """An id of the model table; another is an error at load time that names the closest ids."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default=models.DEFAULT_MODEL)
+
+    def run_validation(self, value: object) -> str:
+        import difflib
+
+        value = super().run_validation(value)
+        if value not in models.MODELS:
+            # The ids most like it, else those that contain it (`kling`, `veo`).
+            close = difflib.get_close_matches(value, list(models.MODELS), n=3, cutoff=0.6)
+            close = close or [name for name in models.MODELS if value.lower() in name][:3]
+            hint = f"; the closest: {', '.join(close)}" if close else ""
+            raise base.ValidationError(
+                f"{value!r} is not an image-to-video model of the AI/ML API the plugin knows{hint} "
+                "(`mkdocs-animate models` lists them all)"
+            )
+        return value
+
+
 class AimlapiOptions(base.Config):
     """The AI/ML API's options, flat beside the plugin's own (`video_model: ...`), as they always were."""
 
     api_key = c.Optional(c.Type(str))  # default: the AIMLAPI_API_KEY environment variable
     base_url = c.Type(str, default="https://api.aimlapi.com")
     prompt_model = c.Type(str, default="gpt-4o")
-    video_model = c.Type(str, default=models.DEFAULT_MODEL)
+    video_model = VideoModel()
     instructions = c.Type(str, default=DEFAULT_INSTRUCTIONS)
     # Sent where the model takes a negative prompt; an empty string sends none.
     negative_prompt = c.Type(str, default=models.NEGATIVE_PROMPT)
@@ -52,15 +74,15 @@ class AimlapiProvider(Prompting, Generating, Http, Provider):
 
     def __init__(self, settings, cache) -> None:
         super().__init__(settings, cache)
-        self.model = models.model(self.options.video_model)
-        if self.model.durations and settings.duration not in self.model.durations:
-            allowed = ", ".join(map(str, self.model.durations))
-            raise AnimateError(f"{self.options.video_model} makes clips of {allowed} seconds, not {settings.duration}")
-        if self.model is models.UNKNOWN:
+        self.model = models.MODELS[self.options.video_model]  # an id of the table: checked at load time
+        self.duration = self.model.nearest(settings.duration)  # what is asked of the model
+        if self.duration != settings.duration:
             log.info(
-                f"The video model {self.options.video_model} is not in the plugin's model table: it is sent the "
-                "common fields only, and its loop is closed by a crossfade"
+                f"{self.model.id} makes clips of {models.durations_text(self.model)} seconds, not "
+                f"{settings.duration}: its clips are {self.duration} seconds long"
             )
+        elif self.model.duration_type is None:
+            log.info(f"{self.model.id} is not told a duration: its clips are as long as it makes them")
         self.base_url = self.options.base_url.rstrip("/")
         self._key = settings.api_key
         self._http: httpx.AsyncClient | None = None
@@ -90,7 +112,7 @@ class AimlapiProvider(Prompting, Generating, Http, Provider):
             "image": request.image_sha256,
             "video_model": self.options.video_model,
             "prompt": prompt,
-            "duration": request.duration,
+            "duration": self.duration,
             "take": request.take,
             "end_frame": self._loops(request),
         }
@@ -114,7 +136,7 @@ class AimlapiProvider(Prompting, Generating, Http, Provider):
     def estimate(self) -> float | None:
         """US dollars a new clip is expected to cost: the model's price where the table knows it (else None:
         the `cost_per_clip` option)."""
-        return self.model.estimate(self.settings.duration)
+        return self.model.estimate(self.duration)
 
     async def animate(self, request: AnimationRequest) -> Clip:
         import asyncio
