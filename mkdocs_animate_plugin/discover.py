@@ -27,7 +27,7 @@ _FALSE = ("false", "no", "off", "0")
 _SPACE = re.compile(r"\s+")
 _URL_SYNTAX = re.compile(r"[:?#%\t\r\n]")  # what only `urlsplit` and `unquote` can read
 CONTEXT_CHARS = 600
-VERSION = 1  # of what `find_images` chooses: part of the key under which a build remembers a page's images
+VERSION = 2  # of what `find_images` chooses: part of the key under which a build remembers a page's images
 _BLOCKS = ("p", "li", "td", "th", "dd", "blockquote", "div", "section", "article", "main", "body")
 
 

@@ -223,7 +223,8 @@ class Pipeline:
             return None
         self._animated.add(page)
         return rewrite.animated(
-            tag, text, url, entry.ext, (entry.width, entry.height), self._still_size(key), sources=sources
+            tag, text, url, entry.ext, (entry.width, entry.height), self._still_size(key), sources=sources,
+            clip=self._jobs[key][0].clip,
         )
 
     def _sources(self, key: str, entry) -> list | None:
