@@ -69,7 +69,7 @@ class Pipeline:
         for problem in self.review.problems:
             log.warning(problem)
         identity = self.provider.identity()
-        self.jobs = Jobs(settings, identity, self.stills, self.review)
+        self.jobs = Jobs(settings, identity, self.stills, self.review, settings.docs_dir or site_dir)
         self.recorder = Recorder(
             self.review, self.store.root, model=model_of(identity), paid=self.provider.paid, cost=settings.cost_per_clip
         )
@@ -96,7 +96,7 @@ class Pipeline:
             if replayed is not None:
                 return replayed
         try:
-            candidates = find_images(text, content, known.get("found"))
+            candidates = find_images(text, content, known.get("found"), self.settings.styles)
         except ValueError as error:
             log.warning(f"Couldn't look for images in '{page}': {error}; the page is left as it is")
             return text

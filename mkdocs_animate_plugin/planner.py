@@ -44,12 +44,14 @@ class Planner:
         self.provider, _ = open_provider(settings, self.store, "planned")
         self.stills = Stills(self.store)
         # The review file's retakes decide which take a build asks for (the pipeline warns about its mistakes).
-        self.jobs = Jobs(settings, self.provider.identity(), self.stills, Review.load(settings.review_file))
+        self.jobs = Jobs(
+            settings, self.provider.identity(), self.stills, Review.load(settings.review_file), settings.docs_dir
+        )
         self.rows: list[PlanRow] = []
 
     def plan_page(self, text: str, page: str, page_dir: str, resolve: Resolver, *, content=None) -> str:
         try:
-            candidates = find_images(text, content)
+            candidates = find_images(text, content, styles=self.settings.styles)
         except ValueError as error:
             log.warning(f"Couldn't look for images in '{page}': {error}")
             return text
