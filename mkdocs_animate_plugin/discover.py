@@ -125,6 +125,12 @@ def _ancestors(img: etree._Element) -> tuple[bool, bool]:
     return in_link, in_media
 
 
+def opted_in(tag: Tag) -> bool:
+    """Marked `data-animate` (not "false"): animated even below the size."""
+    animate = tag.get("data-animate")
+    return animate is not None and animate.strip().lower() not in _FALSE
+
+
 def _options(tag: Tag) -> dict:
     """The per-image attributes, checked; a bad value is ignored and reported rather than failing the page."""
     problems: list[str] = []
@@ -143,7 +149,7 @@ def _options(tag: Tag) -> dict:
             problems.append(f"data-animate-take={take_text!r} is not a whole number from 1")
     prompt = (tag.get("data-animate-prompt") or "").strip() or None
     return {
-        "opted_in": animate is not None and animate.strip().lower() not in _FALSE,
+        "opted_in": opted_in(tag),
         "opted_out": (animate is not None and animate.strip().lower() in _FALSE) or "no-animate" in classes,
         "output": output,
         "take": take,

@@ -22,7 +22,7 @@ from mkdocs.plugins import get_plugin_logger
 from . import rewrite
 from .cache import Store
 from .config import Settings
-from .discover import KEY_ATTRIBUTE, find_images
+from .discover import KEY_ATTRIBUTE, find_images, opted_in
 from .errors import AnimateError
 from .jobs import Job, Jobs, Resolver, Skip, source_key
 from .markup import Tag, img_tags, marked_tags, splice
@@ -225,6 +225,7 @@ class Pipeline:
         return rewrite.animated(
             tag, text, url, entry.ext, (entry.width, entry.height), self._still_size(key), sources=sources,
             clip=self._jobs[key][0].clip,
+            minimum=None if opted_in(tag) else (self.settings.min_width, self.settings.min_height),
         )
 
     def _sources(self, key: str, entry) -> list | None:
