@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 # Of these rules and of the pixel judgement (`pixels`): bump when either changes, so that what a build remembered
 # (a page's record, a picture's verdict) is decided again.
-VERSION = 2
+VERSION = 3
 MAX_AUTO_WIDTH = 1280  # `width: auto` never makes a clip wider than this
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$", re.IGNORECASE)
 _STYLE = re.compile(r"(?:^|;)\s*(max-width|max-height|width|height)\s*:\s*([^;]+)", re.IGNORECASE)
