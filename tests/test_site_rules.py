@@ -8,6 +8,12 @@ import re
 from .conftest import command, picture
 
 
+def pictures(site, *paths: str) -> None:
+    """A different 320x240 picture at each of `paths` in the site's docs."""
+    for seed, path in enumerate(paths, 1):
+        site.image(path, picture(320, 240, seed=seed))
+
+
 def keys(html: str) -> int:
     """How many images of a built page carry an animation."""
     return len(re.findall(r"data-animate-src=", html))
@@ -15,9 +21,7 @@ def keys(html: str) -> int:
 
 def test_exclusions_leave_images_still_counted_and_planned(site):
     site.set(theme={"name": "material"})
-    site.image("img/mascot/owl.png", picture(320, 240, seed=1))
-    site.image("img/icons/star.png", picture(320, 240, seed=2))
-    site.image("img/cat.png", picture(320, 240, seed=3))
+    pictures(site, "img/mascot/owl.png", "img/icons/star.png", "img/cat.png")
     site.page(
         "index.md",
         "# Pets\n\n![Owl](img/mascot/owl.png)\n\n![Star](img/icons/star.png){ .icon }\n\n"
@@ -60,8 +64,7 @@ def test_the_size_the_sites_css_shows(site):
         "css/site.css",
         "/* the mascot */\n.mascot { width: 90px; }\n.md-typeset .mascot:hover { width: 400px }\n",
     )
-    site.image("img/mascot.png", picture(320, 240, seed=1))
-    site.image("img/hero.png", picture(320, 240, seed=2))
+    pictures(site, "img/mascot.png", "img/hero.png")
     site.page(
         "index.md",
         '# Home\n\n![Owl](img/mascot.png){ .mascot }\n\n<img src="img/hero.png" alt="Hero" height="60px">\n\n'
