@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -23,6 +23,9 @@ from mkdocs.config import config_options as c
 from .providers.aimlapi import AimlapiOptions
 from .providers.local import LocalOptions
 from .video import outputs
+
+if TYPE_CHECKING:
+    from .selection.styles import SiteStyles
 
 SELECTS = ("auto", "all", "opt-in")
 LOOPS = ("auto", "crossfade", "pingpong", "none")
@@ -152,6 +155,9 @@ class AnimateConfig(base.Config):
     cost_per_clip = Number((int, float), default=0.49, minimum=0)
     include = c.ListOfItems(c.Type(str), default=[])
     exclude = c.ListOfItems(c.Type(str), default=[])
+    # An editor's site-wide exceptions: images (globs of paths relative to docs_dir) and classes never animated.
+    exclude_images = c.ListOfItems(c.Type(str), default=[])
+    exclude_classes = c.ListOfItems(c.Type(str), default=[])
     # `approved`: only the animations approved in `review_file` reach the site (see review/decisions.py).
     publish = c.Choice(("all", "approved"), default="all")
     review_file = c.Type(str, default="animate-review.yml")
@@ -222,12 +228,16 @@ class Settings:
         cache_dir: Path,
         provider_options: Any,
         review_file: Path | None = None,
+        docs_dir: Path | None = None,
+        styles: SiteStyles | None = None,
     ) -> None:
         self._config = config
         self.provider = provider
         self.api_key = api_key
         self.cache_dir = cache_dir
         self.review_file = review_file  # resolved against the folder of mkdocs.yml, like `cache_dir`
+        self.docs_dir = docs_dir  # what `exclude_images` is relative to (None: the folder the pages' images are in)
+        self.styles = styles  # the site's stylesheets' sizing rules (styles.py), where the build can read them
         # The chosen provider's own options: the flat ones for a built-in provider, its sub-config for another.
         self.provider_options = provider_options
 
@@ -244,7 +254,13 @@ class Settings:
         return f"Settings(provider={self.provider!r}, cache_dir={self.cache_dir!r})"
 
     @classmethod
-    def from_config(cls, config: AnimateConfig, config_file: str | os.PathLike | None) -> Settings:
+    def from_config(
+        cls,
+        config: AnimateConfig,
+        config_file: str | os.PathLike | None,
+        docs_dir: str | None = None,
+        styles: SiteStyles | None = None,
+    ) -> Settings:
         """Resolve `auto`, the key, `cache_dir` and `review_file` (against the folder of mkdocs.yml, as MkDocs does)."""
         from .providers import BUILTIN
 
@@ -261,4 +277,6 @@ class Settings:
             cache_dir=root / config.cache_dir,
             provider_options=options,
             review_file=root / config.review_file,
+            docs_dir=Path(docs_dir) if docs_dir else None,
+            styles=styles,
         )

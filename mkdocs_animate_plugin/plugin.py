@@ -47,8 +47,11 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
             return
         # Imported only now: with `enabled: false` the plugin costs nothing, not even its imports.
         from .build.pipeline import Pipeline
+        from .selection.styles import SiteStyles, site_sheets
 
-        settings = Settings.from_config(self.config, config.config_file_path)
+        sheets = site_sheets(config.docs_dir, [str(css) for css in config.extra_css], config.theme.dirs)
+        styles = SiteStyles.read(sheets, config.theme.name)
+        settings = Settings.from_config(self.config, config.config_file_path, config.docs_dir, styles)
         serving = self.serving and self.config.serve == "cache"
         try:
             self.pipeline = Pipeline(settings, Path(config.site_dir), serving=serving, dry_run=self.dry_run)

@@ -247,6 +247,35 @@ def test_a_full_reload_sets_up_once_without_errors(browser, served):
     assert errors == []
 
 
+def test_a_still_the_theme_shows_small_gets_no_layer(browser, tmp_path):
+    """A rule the build cannot read (inside `@media`) shows a mascot at 90 px: the build animates it, the browser
+    neither downloads nor draws its layer; the photo beside it plays."""
+    site = Site.make(tmp_path / "small", search=True, theme=MKDOCS_THEME, extra_css=["css/site.css"])
+    site.page("css/site.css", "@media screen { .mascot { width: 90px } }\n")
+    site.image("img/owl.png", picture(320, 240, seed=1))
+    site.image("img/cat.png", picture(320, 240, seed=2))
+    site.page("index.md", "# Two\n\n![Owl](img/owl.png){ .mascot }\n\n![Cat](img/cat.png)\n")
+    built = site.build()
+    assert "2 image(s) animated" in built.summary and 'data-animate-min="100x80"' in built.html("index.html")
+    server, url = serve(built.site)
+    try:
+        page, errors = new_page(browser)
+        clips: list[str] = []
+        page.on("request", lambda r: clips.append(r.url) if r.url.endswith(".mp4") else None)
+        page.goto(url + "/")
+        page.wait_for_load_state("networkidle")
+        wait_playing(page, 1)
+        owl, cat = page.evaluate(f"() => {ITEMS}.map(i => [i.still.getBoundingClientRect().width, i.state])")
+        assert owl[0] == 90 and cat[0] > 100
+        boxes = page.evaluate(f"() => {ITEMS}.map(i => i.box.classList.contains('placed'))")
+        assert boxes == [False, True], "the mascot's layer and button are not drawn"
+        owl_clip = page.evaluate(f"() => {ITEMS}[0].still.getAttribute('data-animate-src')")
+        assert len(clips) == 1 and not clips[0].endswith(owl_clip.rsplit("/", 1)[-1])
+        assert errors == []
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture
 def material_site(tmp_path):
     """The example site under mkdocs-material, with instant navigation, content tabs and a dark palette."""

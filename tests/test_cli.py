@@ -167,7 +167,7 @@ def test_site_animates_content_in_place_and_twice_changes_nothing(built, tmp_pat
         assert all(not img.get("data-animate-src") for img in tree.xpath("//img[contains(@src, 'logo')]"))
         # Outside the animated image, the page is as it was: remove the additions and compare.
         text = after[page].decode()
-        text = re.sub(r' data-animate-key="[^"]*" data-animate-src="[^"]*" data-animate-type="[^"]*" data-animate-size="[^"]*"', "", text)
+        text = re.sub(r' data-animate-key="[^"]*" data-animate-src="[^"]*" data-animate-type="[^"]*" data-animate-size="[^"]*"( data-animate-min="[^"]*")?', "", text)
         text = re.sub(r'<link rel="stylesheet" href="[^"]*animate\.css">|<script src="[^"]*animate\.js" defer></script>', "", text)
         assert text == before[page].decode()
     again = animate("site", str(built), *SMALL, cwd=tmp_path)

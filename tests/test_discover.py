@@ -94,8 +94,8 @@ def test_mark_and_unmark_give_back_the_exact_tag():
 def test_animated_markup_keeps_attributes():
     text = '<img src="a.png" alt="A &quot;cat&quot;" class="wide" loading="lazy" data-x="1">'
     (tag,) = img_tags(text)
-    video = animated(tag, text, "assets/animate/k.mp4", "mp4", (640, 426), (641, 427))
+    video = animated(tag, text, "assets/animate/k.mp4", "mp4", (640, 426), (641, 427), clip="c" * 20)
     assert video.startswith(text[:-1]), "the still stays as it was written; the animation is named at its end"
-    assert video.endswith(' data-animate-src="assets/animate/k.mp4" data-animate-type="video/mp4" data-animate-size="640x426">')
-    picture = animated(tag, text, "k.gif", "gif", (640, 426))
+    assert video.endswith(' data-animate-key="cccccccccccccccccccc" data-animate-src="assets/animate/k.mp4" data-animate-type="video/mp4" data-animate-size="640x426">')
+    picture = animated(tag, text, "k.gif", "gif", (640, 426), clip="c" * 20)
     assert picture.startswith(text[:-1]) and ' data-animate-src="k.gif" data-animate-type="image/gif"' in picture

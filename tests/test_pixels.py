@@ -78,7 +78,7 @@ def test_the_shared_photographs_are_animated(verdicts):
 
 def test_the_names_are_short_nouns(verdicts):
     names = {k.name for k in verdicts.values()}
-    assert names <= {"photograph", "illustration", "screenshot", "diagram", "chart", "text", "QR code", "logo"}
+    assert names <= {"photograph", "illustration", "screenshot", "diagram", "chart", "text", "QR code", "logo", "map"}
     assert all(k.animate == (k.name in ANIMATED) for k in verdicts.values())
 
 

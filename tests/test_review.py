@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -134,6 +135,34 @@ def test_a_decision_belongs_to_the_clip_not_its_encoding(two):
     assert not shown(built) and "awaiting review: 3" in built.summary
     changed = listed(site)["docs/img/cat.png"]
     assert changed["key"] != rows["docs/img/cat.png"]["key"] and changed["state"] == "pending"
+
+
+def test_the_key_a_page_carries_is_the_one_review_and_the_gallery_take(two):
+    from mkdocs_animate_plugin.review.gallery import serve
+
+    site = two
+    built = site.build()
+    carried = set(re.findall(r'data-animate-key="([^"]+)"', built.html("index.html")))
+    rows = listed(site)
+    assert carried == {rows["docs/img/cat.png"]["key"], rows["docs/img/dog.png"]["key"]}
+    assert set(re.findall(r'data-animate-key="([^"]+)"', built.html("more/index.html"))) == {
+        rows["docs/img/cat.png"]["key"]
+    }
+    # An editor who inspects the cat on the site approves it by the key its page carries.
+    cat = rows["docs/img/cat.png"]["key"]
+    done = review(site, "--approve", cat)
+    assert done.returncode == 0 and f"approved  {cat}" in done.stdout
+    gallery = serve(site.root / "animate-review.yml", site.cache)
+    try:
+        status, body = _request(gallery.url, "GET", "/api/clips")
+        assert status == 200
+        shown_keys = {clip["key"]: clip["state"] for clip in json.loads(body)["clips"]}
+        assert set(shown_keys) == carried and shown_keys[cat] == "approved"
+    finally:
+        gallery.close()
+    # Another encoding of the same clip: new files, the same key on the page.
+    site.configure(output="gif", width=128)
+    assert set(re.findall(r'data-animate-key="([^"]+)"', site.build().html("index.html"))) == carried
 
 
 def test_retake_makes_exactly_one_new_paid_clip(paid_site, standin):

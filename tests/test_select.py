@@ -26,7 +26,17 @@ LABELLED = REPO / "tests" / "images" / "select"
     ],
 )
 def test_declared_size(attrs, size):
-    assert declared_size(attrs) == size
+    assert declared_size(attrs)[:2] == size
+
+
+def test_the_sites_rules_override_attributes_and_inline_styles_override_them():
+    rule = (("width", "90px", False),)
+    assert declared_size({"width": "400"}, rule)[:2] == (90, None)
+    assert declared_size({"style": "width: 120px"}, rule)[:2] == (120, None)
+    assert declared_size({"style": "width: 120px"}, (("width", "90px", True),))[:2] == (90, None)
+    # A theme's `height: auto` overrides the HTML attribute: the picture is shown at its own proportions.
+    assert shown_size({"height": "200px"}, 688, 516, (("height", "auto", False),)) == (688, 516)
+    assert shown_size({}, 688, 516, (("max-width", "344px", False),)) == (344, 258)
 
 
 def test_shown_size_keeps_proportions():

@@ -30,9 +30,9 @@ SITE = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_inf
 TMP = Path(tempfile.mkdtemp(prefix="select-set-"))
 
 
-def save(img: Image.Image, label: str, name: str) -> None:
+def save(img: Image.Image, label: str, name: str, root: Path = SET) -> None:
     """Photographs and illustrations as JPEG q85 <= 640 px; everything else as optimised PNG <= 800 px."""
-    out = SET / label / name
+    out = root / label / name
     out.parent.mkdir(parents=True, exist_ok=True)
     if img.mode in ("RGBA", "LA", "P"):
         img = img.convert("RGBA")
@@ -46,7 +46,7 @@ def save(img: Image.Image, label: str, name: str) -> None:
         img.save(out, quality=85, optimize=True)
     else:
         img.save(out, optimize=True)
-    print("wrote", out.relative_to(ROOT))
+    print("wrote", out)
 
 
 def copy(src: Path, label: str, name: str, crop: tuple[int, int, int, int] | None = None) -> None:

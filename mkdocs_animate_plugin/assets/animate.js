@@ -272,6 +272,7 @@
 
   function apply(item, m) {
     var box = item.box, layer = item.layer;
+    if (m && shownSmall(item.still, m)) { m = null; }
     item.shown = !!m;
     if (!m) { box.classList.remove("placed"); return; }
     var dx = m.left - m.box.left, dy = m.top - m.box.top;
@@ -298,6 +299,13 @@
   }
 
   function place(item) { apply(item, measure(item)); }
+
+  /* A still the theme shows smaller than the build's min_width x min_height (data-animate-min, in CSS pixels) is
+     used as an icon, by a rule the build could not read: its layer is neither downloaded nor drawn. */
+  function shownSmall(still, m) {
+    var min = /^(\d+)x(\d+)$/.exec(still.getAttribute("data-animate-min") || "");
+    return !!min && (m.width < +min[1] || m.height < +min[2]);
+  }
 
   function corner(value, width, inset) {
     var radius = parseFloat(value) || 0;

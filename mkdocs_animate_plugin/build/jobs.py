@@ -14,7 +14,7 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..selection import discover, rules as select
+from ..selection import discover, rules
 from ..cache import make_key
 from ..config import Settings
 from ..selection.discover import Candidate
@@ -30,7 +30,8 @@ VIDEO_FPS = 24  # the rate the local animator draws video at; remote clips keep 
 CACHE_FORMAT = 1  # part of every key: bump when the way animations are made changes for every provider
 # The settings that change what a build does with a page, beside the provider: part of the key of a page's record.
 PLANNING_SETTINGS = (
-    "width", "output", "video_codecs", "fps", "duration", "loop", "select", "min_width", "min_height"
+    "width", "output", "video_codecs", "fps", "duration", "loop", "select", "min_width", "min_height",
+    "exclude_images", "exclude_classes",
 )  # fmt: skip
 
 Resolver = Callable[[str], "str | os.PathLike[str] | None"]  # a page's image URL -> its file, if in the site
@@ -69,11 +70,19 @@ def source_key(key: str, codec: str) -> str:
 class Jobs:
     """Turns a page's images into jobs, with one build's settings and provider."""
 
-    def __init__(self, settings: Settings, identity: dict, stills: Stills, review: Review | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        identity: dict,
+        stills: Stills,
+        review: Review | None = None,
+        images_root: Path | None = None,
+    ) -> None:
         self.settings = settings
         self.identity = identity
         self.stills = stills
         self.review = review  # its retakes move an image's take on
+        self.images_root = images_root  # what `exclude_images` globs are relative to (docs_dir in a build)
 
     def fingerprint(self) -> str:
         """Whatever, beside a page's text, decides what planning does with the page."""
@@ -83,26 +92,33 @@ class Jobs:
             {
                 "format": CACHE_FORMAT,
                 "discover": discover.VERSION,
-                "select": select.VERSION,
+                "select": rules.VERSION,
                 "provider": self.identity,
                 **{name: getattr(settings, name) for name in PLANNING_SETTINGS},
                 **({"retakes": retakes} if retakes else {}),
+                **({"styles": settings.styles.fingerprint} if settings.styles else {}),
             }
         )
 
     def look(self, candidate: Candidate, resolve: Resolver) -> Job | Skip:
         settings = self.settings
         src = candidate.src
-        decision = select.by_markup(src, candidate.opted_in, candidate.opted_out, candidate.in_link, settings.select)
+        decision = rules.by_markup(src, candidate.opted_in, candidate.opted_out, candidate.in_link, settings.select)
         if decision:
             return Skip(decision.reason)
         found = resolve(src)
         path = os.fspath(found) if found else None
+        if not candidate.opted_in:
+            decision = rules.excluded(
+                self._name(path), candidate.classes, settings.exclude_images, settings.exclude_classes
+            )
+            if decision:
+                return Skip(decision.reason, decision.detail)
         still = self.stills.get(path) if path else MissingImage("no such file in the site")
         if isinstance(still, ImageProblem):
             return Skip(still.reason, str(still), warn=True)
         try:
-            decision = select.by_picture(
+            decision = rules.by_picture(
                 candidate.tag.attrs,
                 (still.width, still.height),
                 still.moving,
@@ -110,6 +126,7 @@ class Jobs:
                 settings.select,
                 (settings.min_width, settings.min_height),
                 lambda: astuple(self.stills.kind(path, still)),
+                candidate.styled,
             )
         except ImageProblem as problem:
             return Skip(problem.reason, str(problem), warn=True)
@@ -117,10 +134,17 @@ class Jobs:
             return Skip(decision.reason, decision.detail, decision.warn)
         return self._job(candidate, path, still)
 
+    def _name(self, path: str | None) -> str | None:
+        """An image's path as `exclude_images` names it: relative to `images_root`, with `/`."""
+        if path is None or not (self.settings.exclude_images and self.images_root):
+            return None
+        return Path(os.path.relpath(path, self.images_root)).as_posix()
+
     def _job(self, candidate: Candidate, path: str, still: Still) -> Job:
         settings = self.settings
         output = candidate.output or settings.output
-        clip_width = select.clip_width(settings.width, candidate.tag.attrs, (still.width, still.height))
+        size = (still.width, still.height)
+        clip_width = rules.clip_width(settings.width, candidate.tag.attrs, size, candidate.styled)
         width, height = even_size(still.width, still.height, clip_width)
         own_rate = OUTPUTS[output].clip_rate
         fps = VIDEO_FPS if own_rate else settings.fps

@@ -23,7 +23,7 @@ from mkdocs.plugins import get_plugin_logger
 from ..markup import rewrite
 from ..cache import Store
 from ..config import Settings
-from ..selection.discover import KEY_ATTRIBUTE, find_images
+from ..selection.discover import KEY_ATTRIBUTE, find_images, opted_in
 from ..errors import AnimateError
 from .dry_run import PlanRow, plan_row
 from .jobs import Job, Jobs, Resolver, Skip, source_key
@@ -83,7 +83,7 @@ class Pipeline:
         for problem in self.review.problems:
             log.warning(problem)
         identity = self.provider.identity()
-        self.jobs = Jobs(settings, identity, self.stills, self.review)
+        self.jobs = Jobs(settings, identity, self.stills, self.review, settings.docs_dir or site_dir)
         self.recorder = Recorder(
             self.review, self.store.root, model=model_of(identity), paid=self.provider.paid, cost=settings.cost_per_clip
         )
@@ -110,7 +110,7 @@ class Pipeline:
             if replayed is not None:
                 return replayed
         try:
-            candidates = find_images(text, content, known.get("found"))
+            candidates = find_images(text, content, known.get("found"), self.settings.styles)
         except ValueError as error:
             log.warning(f"Couldn't look for images in '{page}': {error}; the page is left as it is")
             return text
@@ -244,7 +244,9 @@ class Pipeline:
             return None
         self._animated.add(page)
         return rewrite.animated(
-            tag, text, url, entry.ext, (entry.width, entry.height), self._still_size(key), sources=sources
+            tag, text, url, entry.ext, (entry.width, entry.height), self._still_size(key), sources=sources,
+            clip=self._jobs[key][0].clip,
+            minimum=None if opted_in(tag) else (self.settings.min_width, self.settings.min_height),
         )
 
     def _sources(self, key: str, entry) -> list | None:

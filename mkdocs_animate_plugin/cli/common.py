@@ -22,6 +22,12 @@ log = logging.getLogger("mkdocs.plugins.animate")
 # Options that make no sense on a command line: the key belongs in the environment (a command line is visible to
 # every user of the machine), and `enabled` is what running the command means.
 _NOT_FLAGS = {"api_key", "enabled", "serve"}
+_LISTS = {  # list options: the flag is repeated
+    "include": "glob of pages",
+    "exclude": "glob of pages",
+    "exclude_images": "glob of images never animated (relative to docs_dir, or to the site's folder)",
+    "exclude_classes": "class whose images are never animated",
+}
 
 
 class _Counter(logging.Handler):
@@ -55,7 +61,7 @@ def plugin_options(command: Callable) -> Callable:
         if isinstance(option.default, bool):
             decorator = click.option(f"{flag}/--no-{flag[2:]}", name, default=None, help=f"(plugin option {name})")
         elif isinstance(option, c.ListOfItems):
-            decorator = click.option(flag, name, multiple=True, help="a glob or a name; repeat for more")
+            decorator = click.option(flag, name, multiple=True, help=f"{_LISTS.get(name, name)}; repeat for more")
         else:
             shown = {"instructions": "built-in text", "concurrency": "the provider's"}.get(name, option.default)
             decorator = click.option(flag, name, default=None, metavar="VALUE", help=f"default: {shown}")

@@ -4,8 +4,15 @@ The still `<img>` stays in the page exactly as it was written (same element, sam
 siblings), so every rule of the theme (`img[align=left]`, `.md-typeset img[align]:only-child`, `figure img`, a frame,
 `max-width`) lays it out as before and nothing on the page can move. The animation is only named on it:
 
-    <img src=STILL alt=... data-animate-key=KEY data-animate-src=ANIMATION data-animate-type=video/mp4
+    <img src=STILL alt=... data-animate-key=CLIP data-animate-src=ANIMATION data-animate-type=video/mp4
          data-animate-size=160x106>
+
+The key a page carries is its clip's id (`Job.clip`), the one `mkdocs-animate review` and the gallery show and take
+(`--approve KEY`): an editor who inspects a picture on the site can decide on it by that key. While a page is
+planned, the mark (`mark`) is the animation's key, which the build waits on; the finished tag names the clip.
+
+An image that was not opted in (`data-animate`) also carries the smallest size it is animated at, in CSS
+pixels (`data-animate-min=300x200`): `animate.js` leaves a still the theme shows smaller alone.
 
 A video in more than one codec (`video_codecs: [av1, h264]`) also lists every source, best first and the H.264 one
 (still `data-animate-src`) last, as JSON: `data-animate-sources='[{"src": "KEY2.mp4", "type": "video/mp4;
@@ -52,19 +59,25 @@ def animated(
     size: tuple[int, int],
     still_size: tuple[int, int] | None = None,
     sources: list[tuple[str, str]] | tuple = (),
+    *,
+    clip: str,
+    minimum: tuple[int, int] | None = None,
 ) -> str:
     """The markup that replaces `tag` (found in `text`): the original tag as written, with the animation named on
     it in `data-animate-*` attributes added at its end. `size` is the animation's; `still_size` is not needed: the
     still keeps its own box, whatever it is. `sources`: a video's other files (URL, MIME type), best first, which
-    come before the one at `animation_url`."""
+    come before the one at `animation_url`. `clip`: the id review decisions belong to, which the tag carries.
+    `minimum`: `min_width` x `min_height`, for an image not opted in: shown smaller than that by a rule the build
+    could not read (`@media`, a remote stylesheet, a theme's script), its layer is neither downloaded nor drawn."""
     original = unmark(text, tag)[2]
     extra = {
-        # the animation's file is named by its key (a page replayed from memory may come without the mark)
-        KEY_ATTRIBUTE: tag.get(KEY_ATTRIBUTE) or animation_url.rsplit("/", 1)[-1].split(".", 1)[0],
+        KEY_ATTRIBUTE: clip,
         "data-animate-src": animation_url,
         "data-animate-type": MIME[ext],
         "data-animate-size": f"{size[0]}x{size[1]}",
     }
+    if minimum:
+        extra["data-animate-min"] = f"{minimum[0]}x{minimum[1]}"
     if sources:
         listed = [*sources, (animation_url, MIME[ext])]
         extra["data-animate-sources"] = json.dumps([{"src": src, "type": kind} for src, kind in listed])

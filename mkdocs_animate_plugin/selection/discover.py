@@ -22,12 +22,14 @@ from ..video.outputs import NAMES
 if TYPE_CHECKING:
     from lxml import etree
 
+    from .styles import SiteStyles
+
 KEY_ATTRIBUTE = "data-animate-key"
 _FALSE = ("false", "no", "off", "0")
 _SPACE = re.compile(r"\s+")
 _URL_SYNTAX = re.compile(r"[:?#%\t\r\n]")  # what only `urlsplit` and `unquote` can read
 CONTEXT_CHARS = 600
-VERSION = 1  # of what `find_images` chooses: part of the key under which a build remembers a page's images
+VERSION = 2  # of what `find_images` chooses: part of the key under which a build remembers a page's images
 _BLOCKS = ("p", "li", "td", "th", "dd", "blockquote", "div", "section", "article", "main", "body")
 
 
@@ -64,10 +66,15 @@ class Candidate:
     take: int = 1
     prompt: str | None = None
     problems: tuple[str, ...] = field(default=())  # attribute values that were ignored, for a warning
+    styled: tuple = ()  # what the site's stylesheets declare for its size (styles.py)
 
     @property
     def src(self) -> str:
         return self.tag.get("src") or ""
+
+    @property
+    def classes(self) -> list[str]:
+        return (self.tag.get("class") or "").split()
 
     @functools.cached_property
     def context(self) -> str:
@@ -78,7 +85,7 @@ class Candidate:
     @property
     def recall(self) -> list:
         """What lxml told of this image, for `find_images(known=...)`."""
-        return [self.index, self.in_link]
+        return [self.index, self.in_link, [list(item) for item in self.styled]]
 
 
 def _text(element: etree._Element | None) -> str:
@@ -118,6 +125,12 @@ def _ancestors(img: etree._Element) -> tuple[bool, bool]:
     return in_link, in_media
 
 
+def opted_in(tag: Tag) -> bool:
+    """Marked `data-animate` (not "false"): animated even below the size."""
+    animate = tag.get("data-animate")
+    return animate is not None and animate.strip().lower() not in _FALSE
+
+
 def _options(tag: Tag) -> dict:
     """The per-image attributes, checked; a bad value is ignored and reported rather than failing the page."""
     problems: list[str] = []
@@ -136,7 +149,7 @@ def _options(tag: Tag) -> dict:
             problems.append(f"data-animate-take={take_text!r} is not a whole number from 1")
     prompt = (tag.get("data-animate-prompt") or "").strip() or None
     return {
-        "opted_in": animate is not None and animate.strip().lower() not in _FALSE,
+        "opted_in": opted_in(tag),
         "opted_out": (animate is not None and animate.strip().lower() in _FALSE) or "no-animate" in classes,
         "output": output,
         "take": take,
@@ -149,18 +162,20 @@ def find_images(
     text: str,
     content: Callable[[etree._Element], Sequence[etree._Element]] | None = None,
     known: list[list] | None = None,
+    styles: SiteStyles | None = None,
 ) -> list[Candidate]:
     """The page's images in order. `content` picks the content elements of a whole document (for built sites);
     without it every image of `text` counts, as in the HTML MkDocs hands to `on_page_content`. `known` is what the
-    candidates of this same text recalled (for the same `content`): lxml is then not needed."""
+    candidates of this same text recalled (for the same `content` and `styles`): lxml is then not needed.
+    `styles`: the site's stylesheets, matched against the page for the size they show each image at."""
     tags = list(img_tags(text))
     if not tags:
         return []
     page = Page(text)
     if known is not None:
         return [
-            Candidate(tags[index], page, index, bool(in_link), **_options(tags[index]))
-            for index, in_link in known
+            Candidate(tags[index], page, index, bool(in_link), **_options(tags[index]), styled=_styled(styled))
+            for index, in_link, styled in known
             if 0 <= index < len(tags)
         ]
     elements = page.images()
@@ -170,6 +185,7 @@ def find_images(
     inside = None
     if content is not None:
         inside = {id(el) for area in content(page.root) for el in area.iter("img")}
+    styled = styles.styled(text) if styles is not None else []
     found = []
     for index, (element, tag) in enumerate(zip(elements, tags)):
         if inside is not None and id(element) not in inside:
@@ -177,8 +193,13 @@ def find_images(
         in_link, in_media = _ancestors(element)
         if in_media or tag.get(KEY_ATTRIBUTE):
             continue  # an animation's fallback, or a <picture> that already chooses its own sources
-        found.append(Candidate(tag, page, index, in_link, **_options(tag)))
+        own = styled[index] if index < len(styled) else ()
+        found.append(Candidate(tag, page, index, in_link, **_options(tag), styled=own))
     return found
+
+
+def _styled(recalled: list) -> tuple:
+    return tuple((str(name), str(value), bool(important)) for name, value, important in recalled)
 
 
 # What surrounds a page's content rather than being part of it: elements and ARIA roles.

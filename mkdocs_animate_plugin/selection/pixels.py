@@ -11,6 +11,9 @@ cheap statistics of a small copy:
 * a cartoon or a portrait on a white ground is a solid shape of many colours and soft shading, with curved
   outlines.
 
+A map's regions are flat fills with no shading that run off the frame; a window's panels frame a photograph or a
+map in long straight edges both ways.
+
 Which instrument it is only names it in the build summary, so an editor sees why a picture stayed still:
 axes inset from the frame make a chart; panels and rules that run off the frame a screenshot; many lines of
 letters with an even right margin text, ragged or on a dark ground a screenshot; flat solid shapes a logo
@@ -134,9 +137,14 @@ def _justified(figure: np.ndarray) -> float:
 def kind_of(image: Image.Image) -> Kind:
     """The image is an RGB copy no wider than SAMPLE_WIDTH px (the caller makes it)."""
     m = measure(image)
-    if m.flat < 0.25:  # noise everywhere: a camera or a painting that fills the frame
-        return Kind("photograph", True)
-    if m.thin < 0.45 and m.aspect <= 3 and m.straight < 0.35 and (m.colours >= 0.2 or m.smooth >= 0.3):
+    framed = min(m.rule_h, m.rule_v) >= 0.7  # long straight edges both ways, inset from the frame: panels
+    if m.flat < 0.25:  # noise everywhere: a camera or a painting that fills the frame (unless a window frames it)
+        return Kind("screenshot", False) if framed else Kind("photograph", True)
+    solid = m.thin < 0.45 or (m.thin < 0.6 and m.colours >= 0.8)  # shapes, or strokes of many hues (a pencil's)
+    shaded = m.colours >= 0.2 or m.smooth >= 0.3
+    if solid and shaded and 1 / 3 <= m.aspect <= 3 and m.straight < 0.35 and not framed:
+        if m.flat >= 0.5 and m.smooth < 0.1 and m.border >= 0.2:  # flat fills with no shading, off the frame
+            return Kind("map", False)  # countries, regions, sea
         return Kind("illustration", True)  # a solid, many-coloured or shaded shape with curved outlines
     return Kind(_still(m), False)
 

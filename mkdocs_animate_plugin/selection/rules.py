@@ -6,6 +6,7 @@ The rules, in order (the first that applies decides):
     remote, data: URI, SVG                   still: it is not a local raster file
     a GIF, WebP or APNG that already moves   still: "already moving" (and a warning if it was marked data-animate)
     data-animate                             animated, whatever its size or look
+    exclude_classes, exclude_images          still: "excluded class", "excluded image" (the editor's exceptions)
     inside a link                            still: a click on it must keep going where the link goes
     select: opt-in                           still: "not opted in"
     smaller than min_width x min_height      still: "too small" (the file), "shown small" (as the page shows it)
@@ -22,10 +23,10 @@ from urllib.parse import unquote, urlsplit
 
 # Of these rules and of the pixel judgement (`pixels`): bump when either changes, so that what a build remembered
 # (a page's record, a picture's verdict) is decided again.
-VERSION = 2
+VERSION = 3
 MAX_AUTO_WIDTH = 1280  # `width: auto` never makes a clip wider than this
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$", re.IGNORECASE)
-_STYLE = re.compile(r"(?:^|;)\s*(width|height)\s*:\s*([^;]+)", re.IGNORECASE)
+_STYLE = re.compile(r"(?:^|;)\s*(max-width|max-height|width|height)\s*:\s*([^;]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,20 @@ def page_excluded(path: str, include: Sequence[str], exclude: Sequence[str]) -> 
     if include and not any(fnmatch.fnmatch(path, glob) for glob in include):
         return True
     return any(fnmatch.fnmatch(path, glob) for glob in exclude)
+
+
+def excluded(
+    image: str | None, classes: Sequence[str], images: Sequence[str], class_names: Sequence[str]
+) -> Decision | None:
+    """An editor's site-wide exception: a class of the image in `exclude_classes`, or its path (relative to
+    docs_dir, with `/`) matching a glob of `exclude_images` (`*` crossing folders, as for pages)."""
+    for name in classes:
+        if name in class_names:
+            return Decision(False, "excluded class", f"class {name}")
+    for glob in images if image else ():
+        if fnmatch.fnmatch(image, glob):
+            return Decision(False, "excluded image", f"matches {glob}")
+    return None
 
 
 def url_problem(src: str) -> str | None:
@@ -79,15 +94,17 @@ def by_markup(src: str, opted_in: bool, opted_out: bool, in_link: bool, mode: st
     return None
 
 
-def declared_size(attrs: Mapping[str, str]) -> tuple[float | None, float | None]:
-    """The width and height in CSS pixels that the page declares for an image (attributes, which `attr_list`'s
-    `{ width=110 }` writes, or an inline style, which wins as in a browser); None where nothing is declared in
-    pixels (a percentage or `auto` depends on the layout)."""
-    size: dict[str, float | None] = {"width": _pixels(attrs.get("width")), "height": _pixels(attrs.get("height"))}
-    for name, value in _STYLE.findall(attrs.get("style") or ""):
-        if _pixels(value) is not None:
-            size[name.lower()] = _pixels(value)
-    return size["width"], size["height"]
+def declared_size(attrs: Mapping[str, str], styled: Sequence[tuple[str, str, bool]] = ()) -> tuple[float | None, ...]:
+    """The width and height in CSS pixels that the page declares for an image, then its max-width and max-height:
+    the attributes (which `attr_list`'s `{ width=110 }` writes), over them the site's stylesheet rules that win
+    (`styled`, see styles.py), over those the inline style, over all an `!important` rule, as in a browser. None
+    where nothing is declared in pixels (`auto`, a percentage or an em depends on the layout): a rule that says
+    `height: auto` overrides a `height` attribute."""
+    values: dict[str, str | None] = {"width": attrs.get("width"), "height": attrs.get("height")}
+    values.update((name, value) for name, value, important in styled if not important)
+    values.update((name.lower(), value) for name, value in _STYLE.findall(attrs.get("style") or ""))
+    values.update((name, value) for name, value, important in styled if important)
+    return tuple(_pixels(values.get(name)) for name in ("width", "height", "max-width", "max-height"))
 
 
 def _pixels(value: str | None) -> float | None:
@@ -95,15 +112,23 @@ def _pixels(value: str | None) -> float | None:
     return float(match[1]) if match else None
 
 
-def shown_size(attrs: Mapping[str, str], width: int, height: int) -> tuple[float, float]:
+def shown_size(
+    attrs: Mapping[str, str], width: int, height: int, styled: Sequence[tuple[str, str, bool]] = ()
+) -> tuple[float, float]:
     """How large the page shows an image of `width` x `height` pixels: a declared side keeps the picture's
-    proportions for the other, as a browser does."""
-    shown_w, shown_h = declared_size(attrs)
+    proportions for the other, as a browser does, and a max-width or max-height in pixels caps it."""
+    shown_w, shown_h, most_w, most_h = declared_size(attrs, styled)
+    fixed_h = shown_h is not None
     if shown_w is not None and shown_h is None:
         shown_h = height * shown_w / width
     elif shown_h is not None and shown_w is None:
         shown_w = width * shown_h / height
-    return (shown_w if shown_w is not None else width), (shown_h if shown_h is not None else height)
+    shown_w, shown_h = (shown_w if shown_w is not None else width), (shown_h if shown_h is not None else height)
+    if most_w is not None and shown_w > most_w:
+        shown_w, shown_h = most_w, (shown_h if fixed_h else shown_h * most_w / shown_w)
+    if most_h is not None and shown_h > most_h:
+        shown_h = most_h
+    return shown_w, shown_h
 
 
 def by_picture(
@@ -114,9 +139,10 @@ def by_picture(
     mode: str,
     minimum: tuple[int, int],
     kind: Callable[[], tuple[str, bool]],
+    styled: Sequence[tuple[str, str, bool]] = (),
 ) -> Decision:
     """The decision once the file is known: its size, whether it moves, and (for `auto`, asked only then) what
-    kind of picture it is, as a (name, animate) pair."""
+    kind of picture it is, as a (name, animate) pair. `styled`: what the site's stylesheets declare for it."""
     if moving:
         return Decision(False, "already moving", "it has frames of its own; data-animate is ignored", warn=opted_in)
     if opted_in:
@@ -124,7 +150,7 @@ def by_picture(
     width, height = size
     if width < minimum[0] or height < minimum[1]:
         return Decision(False, "too small", f"{width}x{height} px")
-    shown_w, shown_h = shown_size(attrs, width, height)
+    shown_w, shown_h = shown_size(attrs, width, height, styled)
     if shown_w < minimum[0] or shown_h < minimum[1]:
         return Decision(False, "shown small", f"shown {shown_w:g}x{shown_h:g} px")
     if mode == "auto":
@@ -134,10 +160,12 @@ def by_picture(
     return ANIMATE
 
 
-def clip_width(setting: int | str, attrs: Mapping[str, str], size: tuple[int, int]) -> int:
+def clip_width(
+    setting: int | str, attrs: Mapping[str, str], size: tuple[int, int], styled: Sequence[tuple[str, str, bool]] = ()
+) -> int:
     """The widest the animation may be: `width` in pixels, or for `auto` as wide as the still is shown (at most
     `MAX_AUTO_WIDTH`); never wider than the file (`stills.even_size` makes sure)."""
     if setting != "auto":
         return int(setting)
-    shown_w, _ = shown_size(attrs, *size)
+    shown_w, _ = shown_size(attrs, *size, styled)
     return min(MAX_AUTO_WIDTH, max(2, round(shown_w)))

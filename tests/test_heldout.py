@@ -1,0 +1,68 @@
+"""`select: auto` on pictures its rules were never tuned on: the held-out set, kept apart from the project.
+
+shared/images/select-heldout/<label>/ (beside the repository; tools/make_heldout_set.py made it, SOURCES.md says
+where each picture came from) holds real maps, schematics, screenshots, photographs of objects on white, of
+printed text and of scenes, coloured-pencil and clip-art illustrations. The tuning set is tests/images/select/.
+The new pictures are split for good by a hash of their names: the rules may be tuned on the "tuning" half (as on
+tests/images/select/), never on the "held-out" half, which alone decides. Every figure is printed (`-s`), with
+the confusion table (label -> what the pixels say) of the held-out half and what it gets wrong.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from mkdocs_animate_plugin.video import picture as images
+from mkdocs_animate_plugin.selection.pixels import SAMPLE_WIDTH, kind_of
+
+from .conftest import REPO
+
+HELDOUT = REPO.parent / "shared" / "images" / "select-heldout"
+TUNING = Path(__file__).parent / "images" / "select"
+ANIMATED = {"photograph", "illustration"}
+
+
+def pictures(folder: Path, half: int | None = None) -> list[Path]:
+    """The labelled pictures of `folder`; of the new set, the tuning half (0) or the held-out half (1)."""
+    files = sorted(p for p in folder.glob("*/*") if p.suffix in (".png", ".jpg"))
+    return [p for p in files if half is None or zlib.crc32(p.name.encode()) % 2 == half]
+
+
+def agreement(files: list[Path]) -> tuple[float, Counter, list[str]]:
+    """How often animate/still agrees with the label; the (label, verdict) counts; what it gets wrong."""
+    table: Counter = Counter()
+    wrong = []
+    for path in files:
+        kind = kind_of(images.load(path, SAMPLE_WIDTH))
+        table[path.parent.name, kind.name] += 1
+        if kind.animate != (path.parent.name in ANIMATED):
+            wrong.append(f"{path.parent.name}/{path.name} ({kind.name})")
+    return 1 - len(wrong) / max(len(files), 1), table, wrong
+
+
+def confusion(table: Counter) -> str:
+    labels = sorted({label for label, _ in table})
+    names = sorted({name for _, name in table})
+    lines = [f"{'label':>12} " + " ".join(f"{name[:11]:>11}" for name in names)]
+    for label in labels:
+        lines.append(f"{label:>12} " + " ".join(f"{table[label, name] or '.':>11}" for name in names))
+    return "\n".join(lines)
+
+
+@pytest.mark.skipif(not HELDOUT.is_dir(), reason=f"the held-out set is not there: {HELDOUT}")
+@pytest.mark.xfail(strict=True, reason="held-out agreement is 87.0% (6 of 46 wrong), under 95%: flat-colour maps "
+                   "and map tiles animated, a pencil drawing left still (issue 24)")  # fmt: skip
+def test_held_out_agreement_is_at_least_95_percent():
+    tuned, _, _ = agreement(pictures(TUNING))
+    half, _, _ = agreement(pictures(HELDOUT, 0))
+    held, table, wrong = agreement(pictures(HELDOUT, 1))
+    report = (
+        f"agreement: tuning set {tuned:.1%}, tuning half of the new set {half:.1%}, "
+        f"held-out half {held:.1%} ({sum(table.values())} pictures)\n{confusion(table)}\nwrong: {', '.join(wrong)}"
+    )
+    print("\n" + report)
+    assert held >= 0.95, report
