@@ -18,6 +18,7 @@ from ..selection import discover, rules
 from ..cache import make_key
 from ..config import Settings
 from ..selection.discover import Candidate
+from ..selection.rules import LeftStill
 from ..errors import ImageProblem, MissingImage
 from ..video.outputs import OUTPUTS
 from ..providers.base import AnimationRequest
@@ -35,15 +36,6 @@ PLANNING_SETTINGS = (
 )  # fmt: skip
 
 Resolver = Callable[[str], "str | os.PathLike[str] | None"]  # a page's image URL -> its file, if in the site
-
-
-@dataclass(frozen=True)
-class Skip:
-    """An image left still, and why (`warn`: a problem the author should hear about)."""
-
-    reason: str
-    detail: str = ""
-    warn: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,12 +92,12 @@ class Jobs:
             }
         )
 
-    def look(self, candidate: Candidate, resolve: Resolver) -> Job | Skip:
+    def look(self, candidate: Candidate, resolve: Resolver) -> Job | LeftStill:
         settings = self.settings
         src = candidate.src
         decision = rules.by_markup(src, candidate.opted_in, candidate.opted_out, candidate.in_link, settings.select)
         if decision:
-            return Skip(decision.reason)
+            return decision
         found = resolve(src)
         path = os.fspath(found) if found else None
         if not candidate.opted_in:
@@ -113,10 +105,10 @@ class Jobs:
                 self._name(path), candidate.classes, settings.exclude_images, settings.exclude_classes
             )
             if decision:
-                return Skip(decision.reason, decision.detail)
+                return decision
         still = self.stills.get(path) if path else MissingImage("no such file in the site")
         if isinstance(still, ImageProblem):
-            return Skip(still.reason, str(still), warn=True)
+            return LeftStill(still.reason, str(still), warn=True)
         try:
             decision = rules.by_picture(
                 candidate.tag.attrs,
@@ -129,10 +121,8 @@ class Jobs:
                 candidate.styled,
             )
         except ImageProblem as problem:
-            return Skip(problem.reason, str(problem), warn=True)
-        if not decision.animate:
-            return Skip(decision.reason, decision.detail, decision.warn)
-        return self._job(candidate, path, still)
+            return LeftStill(problem.reason, str(problem), warn=True)
+        return decision or self._job(candidate, path, still)
 
     def _name(self, path: str | None) -> str | None:
         """An image's path as `exclude_images` names it: relative to `images_root`, with `/`."""

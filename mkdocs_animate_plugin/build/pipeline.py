@@ -26,7 +26,8 @@ from ..config import Settings
 from ..selection.discover import KEY_ATTRIBUTE, find_images, opted_in
 from ..errors import AnimateError
 from .dry_run import PlanRow, plan_row
-from .jobs import Job, Jobs, Resolver, Skip, source_key
+from ..selection.rules import LeftStill
+from .jobs import Job, Jobs, Resolver, source_key
 from ..markup.tags import Tag, img_tags, marked_tags, splice
 from ..video.outputs import OUTPUTS, av1_type
 from .replay import PageLog, PageMemo
@@ -120,11 +121,11 @@ class Pipeline:
                 log.warning(f"Image '{candidate.src}' in '{page}': {problem}; the attribute is ignored")
                 record.replayable = False  # a later build must warn again
             job = self.jobs.look(candidate, resolve)
-            if isinstance(job, Skip):
+            if isinstance(job, LeftStill):
                 if self.dry_run:
                     detail = f"{job.reason}: {job.detail}" if job.detail else job.reason
                     self.rows.append(PlanRow(page, candidate.src, "skipped", detail))
-                self.report.still(page, candidate.src, job.reason, job.detail, job.warn)
+                self.report.still(page, candidate.src, job)
                 record.skipped[job.reason] += 1
                 record.replayable = record.replayable and not job.warn
                 continue

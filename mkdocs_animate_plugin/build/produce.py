@@ -13,6 +13,7 @@ from .jobs import Job
 from ..video.outputs import OUTPUTS
 from .progress import Progress
 from ..providers.base import AnimationRequest, Clip, Provider
+from ..selection.rules import LeftStill
 from .summary import Outcome
 from .scheduler import Scheduler
 
@@ -63,12 +64,12 @@ class Producer:
     def _decide(self, job: Job) -> Outcome | AnimationRequest:
         """What becomes of an animation that no cache has: left still (offline, over budget), or made."""
         if self.still:
-            return Outcome("skipped", reason=self.still)
+            return Outcome("skipped", still=LeftStill(self.still))
         request = job.request()
         paid = self.provider.needs_payment(request)
         if paid and paid not in self._paid and len(self._paid) >= self.settings.max_new:
             self.over_budget += 1
-            return Outcome("skipped", reason="over max_new")
+            return Outcome("skipped", still=LeftStill("over max_new"))
         if paid:
             self._paid.add(paid)
         self.progress.add()
@@ -103,9 +104,9 @@ class Producer:
                     return Outcome("failed", reason=self._auth_failed, quiet=True)
                 clip = await asyncio.wait_for(self.provider.animate(request), self.settings.timeout)
             except ImageProblem as problem:  # the header read well, the pixels did not (a truncated file)
-                return Outcome("skipped", reason=problem.reason, problem=str(problem))
+                return Outcome("skipped", still=LeftStill(problem.reason, str(problem), warn=True))
             except NotSuited as verdict:  # the provider's judgement of the picture: left still, nothing paid
-                return Outcome("skipped", reason=verdict.reason)
+                return Outcome("skipped", still=LeftStill(verdict.reason))
             except ProviderAuthError as error:
                 quiet = self._auth_failed is not None
                 self._auth_failed = f"{error}; no further provider call is made in this build"
@@ -122,7 +123,7 @@ class Producer:
             async with self.scheduler.cpu():
                 entry = await asyncio.to_thread(self._encode, key, request, clip, sources)
         except ImageProblem as problem:  # a provider that decodes the still as it draws: the local animator
-            return Outcome("skipped", reason=problem.reason, problem=str(problem), **cost)
+            return Outcome("skipped", still=LeftStill(problem.reason, str(problem), warn=True), **cost)
         except AnimateError as error:
             return Outcome("failed", reason=str(error), **cost)
         return Outcome("new", entry, **cost)

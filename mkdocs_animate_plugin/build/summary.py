@@ -10,6 +10,7 @@ from mkdocs.plugins import get_plugin_logger
 
 if TYPE_CHECKING:
     from ..cache import Entry
+    from ..selection.rules import LeftStill
 
 log = get_plugin_logger("animate")
 
@@ -20,9 +21,9 @@ class Outcome:
 
     status: str  # "new", "cached", "skipped", "failed"
     entry: Entry | None = None
-    reason: str = ""  # for a failure what went wrong; for a skip the word the summary counts it under
+    reason: str = ""  # for a failure: what went wrong
     quiet: bool = False  # a failure already reported once (all calls stopped after a refused key)
-    problem: str = ""  # a skip the author should hear about (an image found unreadable while it was made)
+    still: LeftStill | None = None  # for a skip: why the image is left still
     cost: float | None = None  # US dollars of the clip it paid for in this build (see `providers.base.Clip`)
     cost_reported: bool = False  # the provider reported it (else it is the provider's estimate)
 
@@ -85,11 +86,11 @@ class Report:
         self._pages.setdefault(key, []).append(page)
         self._sources.setdefault(key, src)
 
-    def still(self, page: str, src: str, reason: str, problem: str | None, warn: bool) -> None:
+    def still(self, page: str, src: str, left: LeftStill) -> None:
         """An image left still before any work: counted under its reason, and a warning where the author can act."""
-        if warn:
-            log.warning(f"Couldn't animate '{src}' in '{page}': {problem}")
-        self.summary.skipped[reason] += 1
+        if left.warn:
+            log.warning(f"Couldn't animate '{src}' in '{page}': {left.detail}")
+        self.summary.skipped[left.reason] += 1
 
     def settled(self, key: str, outcome: Outcome, page: str) -> None:
         """Count an image whose work is done: shown, left still, or failed (warned about once per animation)."""
@@ -107,9 +108,9 @@ class Report:
         elif outcome.status == "failed":
             self.summary.failed += 1
             self._warn(key, page, outcome.reason, outcome.quiet)
-        else:
-            self.summary.skipped[outcome.reason] += 1
-            self._warn(key, page, outcome.problem, not outcome.problem)
+        elif outcome.still is not None:
+            self.summary.skipped[outcome.still.reason] += 1
+            self._warn(key, page, outcome.still.detail, not outcome.still.warn)
 
     def _warn(self, key: str, page: str, problem: str, quiet: bool) -> None:
         """One warning per animation, however many pages show it."""

@@ -30,17 +30,14 @@ _STYLE = re.compile(r"(?:^|;)\s*(max-width|max-height|width|height)\s*:\s*([^;]+
 
 
 @dataclass(frozen=True)
-class Decision:
-    """Whether an image is animated; if not, the reason the summary counts it under, and whether the author
-    should hear about it (a warning names page and image)."""
+class LeftStill:
+    """An image left still, wherever that is decided (the rules, the file, the build, the provider's judgement): the
+    reason the summary counts it under, a detail, and whether the author should hear of it (a warning names page
+    and image). The rules answer None for an image they animate."""
 
-    animate: bool
-    reason: str = ""
+    reason: str
     detail: str = ""
     warn: bool = False
-
-
-ANIMATE = Decision(True)
 
 
 def page_excluded(path: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
@@ -52,15 +49,15 @@ def page_excluded(path: str, include: Sequence[str], exclude: Sequence[str]) -> 
 
 def excluded(
     image: str | None, classes: Sequence[str], images: Sequence[str], class_names: Sequence[str]
-) -> Decision | None:
+) -> LeftStill | None:
     """An editor's site-wide exception: a class of the image in `exclude_classes`, or its path (relative to
     docs_dir, with `/`) matching a glob of `exclude_images` (`*` crossing folders, as for pages)."""
     for name in classes:
         if name in class_names:
-            return Decision(False, "excluded class", f"class {name}")
+            return LeftStill("excluded class", f"class {name}")
     for glob in images if image else ():
         if fnmatch.fnmatch(image, glob):
-            return Decision(False, "excluded image", f"matches {glob}")
+            return LeftStill("excluded image", f"matches {glob}")
     return None
 
 
@@ -78,19 +75,19 @@ def url_problem(src: str) -> str | None:
     return None
 
 
-def by_markup(src: str, opted_in: bool, opted_out: bool, in_link: bool, mode: str) -> Decision | None:
+def by_markup(src: str, opted_in: bool, opted_out: bool, in_link: bool, mode: str) -> LeftStill | None:
     """The decision the page's markup alone makes, before the file is looked at; None where the file decides."""
     if opted_out:
-        return Decision(False, "opted out")
+        return LeftStill("opted out")
     problem = url_problem(src)
     if problem:
-        return Decision(False, problem)
+        return LeftStill(problem)
     if opted_in:
         return None
     if in_link:
-        return Decision(False, "inside a link")
+        return LeftStill("inside a link")
     if mode == "opt-in":
-        return Decision(False, "not opted in")
+        return LeftStill("not opted in")
     return None
 
 
@@ -140,24 +137,24 @@ def by_picture(
     minimum: tuple[int, int],
     kind: Callable[[], tuple[str, bool]],
     styled: Sequence[tuple[str, str, bool]] = (),
-) -> Decision:
+) -> LeftStill | None:
     """The decision once the file is known: its size, whether it moves, and (for `auto`, asked only then) what
     kind of picture it is, as a (name, animate) pair. `styled`: what the site's stylesheets declare for it."""
     if moving:
-        return Decision(False, "already moving", "it has frames of its own; data-animate is ignored", warn=opted_in)
+        return LeftStill("already moving", "it has frames of its own; data-animate is ignored", warn=opted_in)
     if opted_in:
-        return ANIMATE
+        return None
     width, height = size
     if width < minimum[0] or height < minimum[1]:
-        return Decision(False, "too small", f"{width}x{height} px")
+        return LeftStill("too small", f"{width}x{height} px")
     shown_w, shown_h = shown_size(attrs, width, height, styled)
     if shown_w < minimum[0] or shown_h < minimum[1]:
-        return Decision(False, "shown small", f"shown {shown_w:g}x{shown_h:g} px")
+        return LeftStill("shown small", f"shown {shown_w:g}x{shown_h:g} px")
     if mode == "auto":
         name, animate = kind()
         if not animate:
-            return Decision(False, name)
-    return ANIMATE
+            return LeftStill(name)
+    return None
 
 
 def clip_width(
