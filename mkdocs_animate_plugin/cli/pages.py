@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import click
 
 from ..disk import write_whole
+from ..errors import ProjectError
 from .common import config_file_option, finish, load_settings, log, main, open_pipeline, plugin_options, start_logging
 
 _CONTENT_HELP = (
@@ -111,7 +112,6 @@ def site(site_dir: Path, content: str | None, base_path: str, strict: bool, conf
     pages' front matter `animate: false` is honoured (Zensical, which ignores MkDocs plugins: `zensical build`,
     then `mkdocs-animate site site -f zensical.toml`)."""
     from ..selection.discover import content_areas, site_path
-    from .project import ProjectError, beside, read_project
     from ..markup.publish import ASSET_DIR
     from ..selection.rules import page_excluded
 
@@ -119,20 +119,9 @@ def site(site_dir: Path, content: str | None, base_path: str, strict: bool, conf
     areas = _areas(content, content_areas)
     counter = start_logging()
     root = site_dir.resolve()
-    opted_out: set[str] = set()
-    if config_file is not None:
-        try:
-            opted_out = read_project(config_file).opted_out()
-        except ProjectError as error:
-            raise click.ClickException(str(error)) from None
-    else:
+    opted_out = _opted_out(config_file, root)
+    if config_file is None:
         _say_cache(settings, config_file, options)
-        found = beside(root)
-        if found is not None:
-            log.info(
-                f"animate: {found} could be read for this site's options and its pages' `animate: false`: "
-                f"give -f {found}"
-            )
     pages = sorted(p for p in root.rglob("*.htm*") if p.suffix in (".html", ".htm"))
     found_by: Counter = Counter()
     outside = 0
@@ -168,6 +157,21 @@ def site(site_dir: Path, content: str | None, base_path: str, strict: bool, conf
         log.info(f"animate: {_pages_line(len(planned), found_by, outside, content)}")
     finally:
         finish(pipeline, counter, strict)
+
+
+def _opted_out(config_file: Path | None, root: Path) -> set[str]:
+    """The built pages whose source says `animate: false`, where the project is given; else a hint where one is."""
+    from .project import beside, read_project
+
+    if config_file is not None:
+        try:
+            return read_project(config_file).opted_out()
+        except ProjectError as error:
+            raise click.ClickException(str(error)) from None
+    found = beside(root)
+    if found is not None:
+        log.info(f"animate: {found} could be read for this site's options and its pages' `animate: false`: give -f {found}")
+    return set()
 
 
 def _pages_line(read: int, found_by: Counter, outside: int, selector: str | None) -> str:

@@ -41,8 +41,8 @@ def review(
     review file (review_file, animate-review.yml beside mkdocs.yml) at once. With publish: approved, only
     approved animations reach the site. The animations are those of the last build (its record in the cache);
     where there is none, the site is built first."""
-    from ..review.record import find, read_record, rows
-    from ..review.decisions import Review, ReviewError, decide
+    from ..review.decisions import Review
+    from ..review.record import read_record
 
     start_logging(logging.INFO)
     settings = load_settings(config_file, {})
@@ -53,42 +53,60 @@ def review(
             click.echo(f"No record of a build in {settings.cache_dir}: building the site first.", err=True)
         _build(config_file)
         record = read_record(settings.cache_dir)
-    current = Review.load(path)
-    for problem in current.problems:
+    for problem in Review.load(path).problems:
         log.warning(problem)
     scripted = [("approve", key) for key in approve] + [("reject", key) for key in reject]
     scripted += [("retake", key) for key in retake]
     if scripted:
-        try:
-            for action, wanted in scripted:
-                listed = rows(record, Review.load(path))
-                if action == "approve" and wanted == "all":
-                    chosen = [r for r in listed if r["state"] == "pending"]
-                else:
-                    chosen = find(listed, wanted)
-                for row in chosen:
-                    state = decide(path, row, action)
-                    more = " (the next build asks for the next take)" if action == "retake" else ""
-                    click.echo(f"{state:9} {row['key']}  {row['image']} take {row['take']}{more}")
-                if not chosen:
-                    click.echo(f"nothing pending to {action}")
-        except ReviewError as error:
-            raise click.ClickException(str(error)) from None
-        click.echo(f"Written to {path}", err=True)
+        _decide(path, record, scripted)
     if list_:
-        listed = rows(record, Review.load(path))
-        if as_json:
-            fields = ("key", "page", "image", "state", "prompt", "model", "cost", "pages", "take", "new")
-            click.echo(json.dumps([{name: row[name] for name in fields} for row in listed], indent=2))
-        else:
-            _table(listed)
-    if scripted or list_:
-        return
-    if not record:
-        raise click.ClickException("the build showed no animation: nothing to review")
+        _list(path, record, as_json)
+    if not (scripted or list_):
+        _serve(path, record, settings.cache_dir, config_file, port)
+
+
+def _decide(path: Path, record: list[dict], scripted: list[tuple[str, str]]) -> None:
+    """The decisions given on the command line, each written into the review file at once."""
+    from ..review.decisions import Review, ReviewError, decide
+    from ..review.record import find, rows
+
+    try:
+        for action, wanted in scripted:
+            listed = rows(record, Review.load(path))
+            if action == "approve" and wanted == "all":
+                chosen = [r for r in listed if r["state"] == "pending"]
+            else:
+                chosen = find(listed, wanted)
+            for row in chosen:
+                state = decide(path, row, action)
+                more = " (the next build asks for the next take)" if action == "retake" else ""
+                click.echo(f"{state:9} {row['key']}  {row['image']} take {row['take']}{more}")
+            if not chosen:
+                click.echo(f"nothing pending to {action}")
+    except ReviewError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Written to {path}", err=True)
+
+
+def _list(path: Path, record: list[dict], as_json: bool) -> None:
+    from ..review.decisions import Review
+    from ..review.record import rows
+
+    listed = rows(record, Review.load(path))
+    if as_json:
+        fields = ("key", "page", "image", "state", "prompt", "model", "cost", "pages", "take", "new")
+        click.echo(json.dumps([{name: row[name] for name in fields} for row in listed], indent=2))
+    else:
+        _table(listed)
+
+
+def _serve(path: Path, record: list[dict], cache_dir: Path, config_file: Path, port: int) -> None:
+    """The gallery on 127.0.0.1 until Ctrl+C."""
     from ..review.gallery import Gallery
 
-    gallery = Gallery(path, settings.cache_dir, port=port)
+    if not record:
+        raise click.ClickException("the build showed no animation: nothing to review")
+    gallery = Gallery(path, cache_dir, port=port)
     click.echo(f"Reviewing {len(record)} animation(s) of {config_file}: {gallery.url}  (Ctrl+C to stop)")
     click.echo(f"Decisions are written to {path}", err=True)
     try:
