@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 SELECTS = ("auto", "all", "opt-in")
 LOOPS = ("auto", "crossfade", "pingpong", "none")
-API_KEY_ENV = "AIMLAPI_API_KEY"  # `auto` picks the AI/ML API when this (or the api_key option) holds a key
 
 
 class Number(c.Type):
@@ -262,13 +261,12 @@ class Settings:
         styles: SiteStyles | None = None,
     ) -> Settings:
         """Resolve `auto`, the key, `cache_dir` and `review_file` (against the folder of mkdocs.yml, as MkDocs does)."""
-        from .providers import BUILTIN
+        from .providers import BUILTIN, auto_provider
+        from .providers.aimlapi import KEY_ENV
 
         root = Path(config_file).resolve().parent if config_file else Path.cwd()
-        api_key = config.api_key or os.environ.get(API_KEY_ENV) or None
-        provider = config.provider
-        if provider == "auto":
-            provider = "aimlapi" if api_key else "local"
+        api_key = config.api_key or os.environ.get(KEY_ENV) or None
+        provider = auto_provider(api_key) if config.provider == "auto" else config.provider
         options = config if provider in BUILTIN else config.get(provider)
         return cls(
             config,

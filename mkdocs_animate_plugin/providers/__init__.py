@@ -32,6 +32,11 @@ def _registered() -> dict[str, str]:
     return found
 
 
+def auto_provider(api_key: str | None) -> str:
+    """What `provider: auto` means: the AI/ML API where a key is found, else the offline animator."""
+    return "aimlapi" if api_key else "local"
+
+
 def provider_names() -> tuple[str, ...]:
     """Every name `provider:` accepts besides `auto`."""
     return tuple(sorted(_registered()))

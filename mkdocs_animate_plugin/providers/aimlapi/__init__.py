@@ -18,6 +18,6 @@ the journal as claims. Nothing heavy is imported at the top (httpx, asyncio, num
 this module's options while it loads the configuration of every build, this provider's or not.
 """
 
-from .provider import AimlapiOptions, AimlapiProvider
+from .provider import KEY_ENV, AimlapiOptions, AimlapiProvider
 
-__all__ = ["AimlapiOptions", "AimlapiProvider"]
+__all__ = ["KEY_ENV", "AimlapiOptions", "AimlapiProvider"]

@@ -53,6 +53,9 @@ class VideoModel(c.Type):
         return value
 
 
+KEY_ENV = "AIMLAPI_API_KEY"  # where the key is read from when the api_key option is not set
+
+
 class AimlapiOptions(base.Config):
     """The AI/ML API's options, flat beside the plugin's own (`video_model: ...`), as they always were."""
 
