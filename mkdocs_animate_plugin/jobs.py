@@ -101,6 +101,9 @@ class Jobs:
         still = self.stills.get(path) if path else MissingImage("no such file in the site")
         if isinstance(still, ImageProblem):
             return Skip(still.reason, str(still), warn=True)
+        decision = select.by_format(still.format, candidate.opted_in)
+        if decision:
+            return Skip(decision.reason, decision.detail, decision.warn)
         try:
             decision = select.by_picture(
                 candidate.tag.attrs,
