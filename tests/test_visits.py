@@ -13,21 +13,18 @@ from PIL import Image
 
 from .chromium import ARTIFACTS, free_port, require, serve
 from .conftest import PHOTOS, Site, picture
-from .test_browser import ITEMS, LAYER, MKDOCS_THEME, new_page, open_page, wait_playing
+from .test_browser import ITEMS, LAYER, MKDOCS_THEME, clip_requests, new_page, open_page, wait_playing
 
 playwright = require()
 pytestmark = pytest.mark.browser
-CLIPS = (".mp4", ".gif", ".webp")
 
 
-def clip_requests(page) -> list[str]:
-    """The animations the page asks for, as they are asked for."""
-    clips: list[str] = []
-    page.on(
-        "request",
-        lambda r: clips.append(r.url) if "/assets/animate/" in r.url and r.url.endswith(CLIPS) else None,
-    )
-    return clips
+def settle(page, url: str, count: int) -> None:
+    """Open `url` and wait until its `count` animations are set up and have asked for what they ask for alone."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(f"() => {ITEMS}.length === {count}")
+    page.wait_for_timeout(500)
 
 
 # --- instant navigation ------------------------------------------------------------------------------------------
@@ -188,10 +185,7 @@ def test_save_data_downloads_nothing_until_play(browser, plain):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.context.new_cdp_session(page).send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})
     clips = clip_requests(page)
-    page.goto(plain + "/")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(f"() => {ITEMS}.length === 2")
-    page.wait_for_timeout(500)
+    settle(page, plain + "/", 2)
     assert page.evaluate("navigator.connection.saveData") is True
     assert clips == [], "Save-Data: no clip downloaded"
     labels = page.evaluate(
@@ -209,10 +203,7 @@ def test_no_layer_over_a_still_the_browser_cannot_draw(browser, plain):
     page, errors = new_page(browser)
     page.on("pageerror", lambda error: errors.append(str(error)))
     clips = clip_requests(page)
-    page.goto(plain + "/tiff/")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_function(f"() => {ITEMS}.length === 1")
-    page.wait_for_timeout(500)
+    settle(page, plain + "/tiff/", 1)
     broken = page.evaluate(
         f"""() => {{ const i = {ITEMS}[0]; return [i.still.getAttribute('alt'), i.still.naturalWidth, i.state,
                      getComputedStyle(i.box).visibility, getComputedStyle(i.button).visibility]; }}"""
