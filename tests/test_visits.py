@@ -108,17 +108,20 @@ def lightbox(request, tmp_path_factory):
     )
     site.image("img/rocket.jpg", PHOTOS / "rocket.jpg")
     site.image("img/coffee.png", PHOTOS / "coffee.png")
+    site.image("img/flower.jpg", PHOTOS / "flower.jpg")
     site.page(
         "index.md",
         "# Lightbox\n\n![A rocket on its pad](img/rocket.jpg)\n\nWords.\n\n"
         "![A cup of coffee](img/coffee.png){ data-animate-output=webp }\n\n"
-        "[![A linked cup](img/coffee.png){ data-animate-take=2 }](other.md)\n",
+        "[![A linked cup](img/coffee.png){ data-animate-take=2 }](other.md)\n\n"
+        '<figure markdown="span">\n  ![A flower](img/flower.jpg){ width=300 }\n  <figcaption>A flower</figcaption>\n'
+        "</figure>\n\nThe end.\n",
     )
     site.page("other.md", "# Other\n")
     built = site.build(strict=True)
     html = built.html("index.html")
-    assert html.count('class="glightbox"') == 2 and html.count("data-animate-src") == 2, html
-    assert "2 image(s) animated" in built.summary and "inside a link: 1" in built.summary
+    assert html.count('class="glightbox"') == 3 and html.count("data-animate-src") == 3, html
+    assert "3 image(s) animated" in built.summary and "inside a link: 1" in built.summary
     server, url = serve(built.site)
     yield url
     server.shutdown()
@@ -126,22 +129,30 @@ def lightbox(request, tmp_path_factory):
 
 def test_lightbox_pictures_animate_open_the_lightbox_and_pause(browser, lightbox):
     page, errors = open_page(browser, lightbox + "/")
-    wait_playing(page)
-    video = page.locator(LAYER)
-    # A click on the animation opens the lightbox, on the still's picture, as a click on the still did.
-    box = video.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 3, box["y"] + box["height"] / 3)
-    page.locator("#glightbox-body").wait_for(state="visible")
-    assert page.locator("#glightbox-body .gslide.current img").get_attribute("src").endswith("img/rocket.jpg")
-    page.keyboard.press("Escape")
-    page.locator("#glightbox-body").wait_for(state="detached")
-    # The button pauses and plays, and opens nothing.
-    page.locator(".animate-button").first.click()
-    assert video.evaluate("v => v.paused") and page.evaluate(f"{ITEMS}[0].state") == "paused"
-    page.wait_for_timeout(300)
-    assert page.locator("#glightbox-body").count() == 0
-    page.locator(".animate-button").first.click()
-    wait_playing(page)
+    # The video in a paragraph, and the one in a figure (whose layer stands inside the link).
+    assert page.evaluate(f"{ITEMS}.map(i => i.box.getRootNode().host.tagName)") == ["P", "P", "SPAN"]
+    assert page.evaluate(f"{ITEMS}[2].box.getRootNode().host.parentElement.className") == "glightbox"
+    for index, picture_file in ((0, "rocket.jpg"), (2, "flower.jpg")):
+        page.evaluate(
+            f"() => {ITEMS}[{index}].still.scrollIntoView({{block: 'center', behavior: 'instant'}})"
+        )
+        wait_playing(page, index)
+        # A click on the animation opens the lightbox, on the still's picture, as a click on the still did.
+        box = page.evaluate(
+            f"() => {{ const r = {ITEMS}[{index}].layer.getBoundingClientRect(); return [r.x, r.y]; }}"
+        )
+        page.mouse.click(box[0] + 40, box[1] + 30)
+        page.locator("#glightbox-body").wait_for(state="visible")
+        assert page.locator("#glightbox-body .gslide.current img").get_attribute("src").endswith(picture_file)
+        page.keyboard.press("Escape")
+        page.locator("#glightbox-body").wait_for(state="detached")
+        # The button pauses and plays, and opens nothing.
+        page.locator(".animate-button").nth(index).click()
+        assert page.evaluate(f"[{ITEMS}[{index}].state, {ITEMS}[{index}].layer.paused]") == ["paused", True]
+        page.wait_for_timeout(300)
+        assert page.locator("#glightbox-body").count() == 0
+        page.locator(".animate-button").nth(index).click()
+        wait_playing(page, index)
     # The WebP under its lightbox link too.
     page.evaluate(f"() => {ITEMS}[1].still.scrollIntoView({{block: 'center'}})")
     page.wait_for_function(f"() => getComputedStyle({ITEMS}[1].layer).opacity === '1'")
