@@ -253,13 +253,25 @@ def ring(shot: np.ndarray, centre: tuple[float, float], radius: float, turns=UP_
 MARGIN = 12  # px around the button in its screenshots
 
 
+# The theme scrolls smoothly (a focused element is scrolled to): wait for the button to stand still.
+STILL_BUTTON = """async index => {
+  const button = window.mkdocsAnimate.items()[index].button;
+  window.mkdocsAnimate.items()[index].still.scrollIntoView({block: 'center', behavior: 'instant'});
+  let last = null;
+  for (let n = 0; n < 60; n++) {
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const r = button.getBoundingClientRect();
+    if (last && r.x === last.x && r.y === last.y) return [r.x, r.y, r.width];
+    last = r;
+  }
+  return null;
+}"""
+
+
 def button_shot(page, index: int) -> np.ndarray:
     """The button of the animation `index` and the picture around it, as the screen shows them (1x), with the
     animation centred in the window."""
-    page.evaluate(f"() => {ITEMS}[{index}].still.scrollIntoView({{block: 'center', behavior: 'instant'}})")
-    x, y, width = page.evaluate(
-        f"() => {{ const r = {ITEMS}[{index}].button.getBoundingClientRect(); return [r.x, r.y, r.width]; }}"
-    )
+    x, y, width = page.evaluate(STILL_BUTTON, index)
     assert width == 28, "the button's size is as before"
     area = {"x": x - MARGIN, "y": y - MARGIN, "width": 28 + 2 * MARGIN, "height": 28 + 2 * MARGIN}
     return np.asarray(Image.open(io.BytesIO(page.screenshot(clip=area))).convert("RGB"))
