@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+import socket
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +36,13 @@ def require():
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the standard library's name)
         pass
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1, for a site whose `site_url` (which instant navigation needs) names it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def serve(folder: Path, port: int = 0):

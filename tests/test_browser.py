@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 
 import pytest
 import yaml
 
-from .chromium import ARTIFACTS, offline, require, serve
+from .chromium import ARTIFACTS, free_port, offline, require, serve
 from .conftest import PHOTOS, REPO, Site, picture
 
 playwright = require()
@@ -292,9 +291,7 @@ def material_site(tmp_path):
         "=== \"Hidden\"\n\n    ![In the hidden tab](img/coffee.png){ data-animate data-animate-take=9 }\n"
     )
     # Instant navigation needs site_url: serve where the site says it lives.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     config["site_url"] = f"http://127.0.0.1:{port}/"
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
 

@@ -139,6 +139,9 @@ def test_page_from_a_markdown_file(tmp_path):
     assert tree.xpath("//title")[0].text == "Rockets"
 
 
+LINKS = re.compile(r'<link rel="stylesheet" href="[^"]*animate\.css">|<script src="[^"]*animate\.js" defer></script>')
+
+
 @pytest.fixture
 def built(site, tmp_path):
     """A MkDocs site built with the plugin off, as any generator would leave it."""
@@ -158,7 +161,8 @@ def test_site_animates_content_in_place_and_twice_changes_nothing(built, tmp_pat
     assert result.returncode == 0, result.stderr
     after = tree_bytes(built)
     changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"index.html", "deep/page/index.html"}, "only the pages with content images change"
+    # The pages with content images, and every other page only links the script (instant navigation from it).
+    assert changed == {"index.html", "deep/page/index.html", "404.html"}
     added = set(after) - set(before)
     assert all(name.startswith("assets/animate/") for name in added) and len(added) == 3  # mp4, css, js
     for page in ("index.html", "deep/page/index.html"):
@@ -168,8 +172,9 @@ def test_site_animates_content_in_place_and_twice_changes_nothing(built, tmp_pat
         # Outside the animated image, the page is as it was: remove the additions and compare.
         text = after[page].decode()
         text = re.sub(r' data-animate-key="[^"]*" data-animate-src="[^"]*" data-animate-type="[^"]*" data-animate-size="[^"]*"( data-animate-min="[^"]*")?', "", text)
-        text = re.sub(r'<link rel="stylesheet" href="[^"]*animate\.css">|<script src="[^"]*animate\.js" defer></script>', "", text)
+        text = LINKS.sub("", text)
         assert text == before[page].decode()
+    assert LINKS.sub("", after["404.html"].decode()) == before["404.html"].decode() != after["404.html"].decode()
     again = animate("site", str(built), *SMALL, cwd=tmp_path)
     assert again.returncode == 0 and tree_bytes(built) == after
 

@@ -33,6 +33,19 @@ def test_context_and_links():
     assert not cat.in_link and linked.in_link
 
 
+def test_a_link_that_shows_the_picture_larger_is_no_link():
+    # mkdocs-glightbox's link, and links to the image's own file (however written), open the picture: animated.
+    # A link anywhere else, even to another size of the picture, keeps the still.
+    html = (
+        "<p><a class='glightbox' href='img/a.png' data-type='image'><img src='img/a.png'></a></p>"
+        "<p><a href='../img/b%20c.png'><img src='../img/./b c.png'></a></p>"
+        "<p><a href='img/big/d.png'><img src='img/d.png'></a></p>"
+        "<p><a href='other/'><img src='img/e.png'></a></p>"
+        "<p><a href='#top'><img src=''></a></p>"
+    )
+    assert [c.in_link for c in find_images(html)] == [False, False, True, True, True]
+
+
 @pytest.mark.parametrize(
     ("attrs", "expected"),
     [

@@ -13,7 +13,15 @@
      pauses when scrolled away or hidden (a closed tab, a collapsed block).
    - A small pause/play button sits in a corner of every animation (WCAG 2.2.2); click, Enter and Space on the
      animation itself do the same. A GIF or WebP that is paused shows the still.
-   - Reduced motion: nothing downloads or plays, the still shows, the button offers to play.
+   - Reduced motion, or Save-Data (a metered connection): nothing downloads or plays, the still shows, the button
+     offers to play.
+   - A still the browser could not draw (a TIFF, a broken file) gets no layer: the animation never plays in a
+     broken box.
+   - A linked still keeps its link: a click on the animation goes through to it (a lightbox opens), and only the
+     button pauses.
+   - The script is linked from every page of the site and sets up each page reached without a reload (Material's
+     instant navigation, its `document$`, and any other script that swaps the page's content), and forgets the
+     animations of the page it left.
    - Without this script (or without IntersectionObserver, ResizeObserver and shadow DOM) the still shows. */
 (function () {
   "use strict";
@@ -25,6 +33,7 @@
   var TABLES = /^(TD|TH|TR|TBODY|THEAD|TFOOT|TABLE|CAPTION)$/;
   var NEAR = "50% 0px 50% 0px"; /* within half a screen above or below: start downloading */
   var reduce = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
+  var connection = navigator.connection || {}; /* saveData: the visitor asked for fewer bytes */
   var ICONS = {
     pause: '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M7 5h3.5v14H7zM13.5 5H17v14h-3.5z"/></svg>',
     play: '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M8 5v14l11-7z"/></svg>'
@@ -33,22 +42,28 @@
     ".animate-box{position:absolute;left:0;top:0;width:0;height:0;margin:0;padding:0;border:0;" +
     "box-sizing:border-box;visibility:hidden;pointer-events:none;display:block}" +
     ".animate-box.placed{visibility:visible}" +
+    ".animate-box.placed[data-state=still]{visibility:hidden}" + /* no layer, no button: the still as it is */
     ".animate-layer{position:absolute;left:0;top:0;width:100%;height:100%;max-width:none;max-height:none;" +
     "margin:0;padding:0;border:0;display:block;background:transparent;opacity:0;pointer-events:auto;cursor:pointer;" +
     "outline:none}" +
     ".animate-layer.shown{opacity:1}" +
     ".in-link .animate-layer{pointer-events:none;cursor:inherit}" + /* a click follows the link under it */
     ".animate-layer:focus-visible{outline:3px solid;outline-offset:-3px}" +
+    /* a dark disc in a light ring: one of the two stands out from any picture (3:1 at least) */
     ".animate-button{position:absolute;right:6px;bottom:6px;width:28px;height:28px;margin:0;padding:0;" +
-    "border:0;border-radius:50%;background:rgba(0,0,0,.55);color:#fff;display:flex;align-items:center;" +
-    "justify-content:center;cursor:pointer;pointer-events:auto;opacity:.7;line-height:0;font-size:0}" +
-    ".small .animate-button{right:3px;bottom:3px;width:20px;height:20px}" +
-    ".animate-button:hover,.animate-button:focus-visible{opacity:1}" +
-    ".animate-button:focus-visible{outline:2px solid #fff;outline-offset:0;box-shadow:0 0 0 4px rgba(0,0,0,.8)}" +
-    ".animate-button svg{width:60%;height:60%;fill:currentColor}" +
+    "box-sizing:border-box;border:2px solid #fff;border-radius:50%;background:rgba(0,0,0,.65);color:#fff;" +
+    "display:flex;align-items:center;justify-content:center;cursor:pointer;pointer-events:auto;line-height:0;" +
+    "font-size:0}" +
+    ".small .animate-button{right:3px;bottom:3px;width:20px;height:20px;border-width:1.5px}" +
+    ".animate-button:hover{background:rgba(0,0,0,.85)}" +
+    /* focused: a dark and a light ring around it, one of them seen on any picture (the outline, transparent,
+       is what forced colours draw) */
+    ".animate-button:focus-visible{outline:2px solid transparent;box-shadow:0 0 0 2px #000,0 0 0 4px #fff}" +
+    ".animate-button svg{width:70%;height:70%;fill:currentColor}" +
     "@media print{.animate-box{display:none}}";
 
   var items = [];
+  var body = null; /* the body observed for resizing */
   var byStill = new WeakMap();
   var scheduled = false;
 
@@ -187,11 +202,13 @@
       layer.addEventListener("load", function () { update(item); });
       layer.addEventListener("error", function () { item.failed = true; update(item); });
     }
+    /* a still that loads late (loading=lazy) or never (a TIFF, a broken file) */
+    still.addEventListener("load", function () { place(item); update(item); });
+    still.addEventListener("error", function () { update(item); });
     near.observe(still);
     inView.observe(still);
-    resized.observe(still);
-    if (still.parentElement) { resized.observe(still.parentElement); }
-    resized.observe(host);
+    item.watched = [still, still.parentElement || still, host];
+    item.watched.forEach(function (el) { resized.observe(el); });
     place(item);
     update(item);
   }
@@ -206,7 +223,12 @@
   }
 
   function wanted(item) {
-    return !item.failed && !item.paused && (!reduce.matches || item.played);
+    return !item.failed && !item.paused && (!(reduce.matches || connection.saveData) || item.played);
+  }
+
+  /* Whether the browser drew the still: a layer is laid only over a picture that is there. */
+  function drawn(still) {
+    return still.complete && still.naturalWidth > 0;
   }
 
   function load(item) {
@@ -229,8 +251,8 @@
   }
 
   function update(item) {
-    var layer = item.layer, want = wanted(item);
-    if (want && item.near && item.shown && !item.loaded) { load(item); }
+    var layer = item.layer, want = wanted(item), there = drawn(item.still);
+    if (want && there && item.near && item.shown && !item.loaded) { load(item); }
     var run = want && item.visible && item.shown && item.loaded;
     var shown;
     if (item.video) {
@@ -246,9 +268,8 @@
       shown = want && item.loaded && layer.complete && layer.naturalWidth > 0;
     }
     layer.classList.toggle("shown", !!shown);
-    var state = item.failed ? "still" : want ? "playing" : "paused";
+    var state = item.failed || !there ? "still" : want ? "playing" : "paused";
     item.box.setAttribute("data-state", state);
-    item.box.style.display = item.failed ? "none" : "";
     var label = want ? "Pause animation" : "Play animation";
     if (label !== item.label) {
       item.label = label;
@@ -332,19 +353,42 @@
 
   /* --- the page ------------------------------------------------------------------------------------------- */
 
+  /* Set up the page's animations, once each, and forget those of a page that was swapped away. */
   function scan() {
-    items = items.filter(function (item) {
-      if (item.still.isConnected) { return true; }
-      near.unobserve(item.still);
-      inView.unobserve(item.still);
-      resized.unobserve(item.still);
-      if (item.video) { item.layer.pause(); }
-      item.box.remove();
-      if (item.host.hasAttribute("data-animate-layer")) { item.host.remove(); }
-      return false;
-    });
+    var gone = items.filter(function (item) { return !item.still.isConnected; });
+    if (gone.length) {
+      items = items.filter(function (item) { return item.still.isConnected; });
+      var kept = [];
+      items.forEach(function (item) { kept.push.apply(kept, item.watched); });
+      gone.forEach(function (item) { forget(item, kept); });
+    }
     Array.prototype.forEach.call(document.querySelectorAll(SELECTOR), setup);
-    resized.observe(document.body);
+    if (body !== document.body) {
+      if (body) { resized.unobserve(body); }
+      body = document.body;
+      resized.observe(body);
+    }
+  }
+
+  function forget(item, kept) {
+    near.unobserve(item.still);
+    inView.unobserve(item.still);
+    item.watched.forEach(function (el) { if (kept.indexOf(el) < 0) { resized.unobserve(el); } });
+    if (item.video) { item.layer.pause(); }
+    item.box.remove();
+    if (item.host.hasAttribute("data-animate-layer")) { item.host.remove(); }
+  }
+
+  /* Content swapped in or out by a script (instant navigation of any kind): scanned again. */
+  function swapped(mutations) {
+    var added = false, removed = false;
+    mutations.forEach(function (mutation) {
+      removed = removed || mutation.removedNodes.length > 0;
+      Array.prototype.forEach.call(mutation.addedNodes, function (node) {
+        added = added || (node.nodeType === 1 && (node.matches(SELECTOR) || !!node.querySelector(SELECTOR)));
+      });
+    });
+    if (added || (removed && items.some(function (item) { return !item.still.isConnected; }))) { scan(); }
   }
 
   /* For a look from the console (or a test): the animations of the page, in order. */
@@ -360,12 +404,21 @@
   window.addEventListener("load", schedule);
   document.addEventListener("scroll", function () { if (items.length) { schedule(); } }, { capture: true, passive: true });
   if (document.fonts && document.fonts.ready) { document.fonts.ready.then(schedule); }
-  if (reduce.addEventListener) { reduce.addEventListener("change", function () { items.forEach(update); }); }
+  [reduce, connection].forEach(function (setting) {
+    if (setting.addEventListener) { setting.addEventListener("change", function () { items.forEach(update); }); }
+  });
 
-  /* mkdocs-material's instant navigation swaps pages without a reload: set up each new page's animations. */
+  /* mkdocs-material's instant navigation swaps pages without a reload: set up each new page's animations (its
+     document$ says when; the mutation observer catches any other script that swaps content). A page restored
+     from the back/forward cache is checked again. */
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(function () { scan(); });
-  } else if (document.readyState === "loading") {
+  }
+  new MutationObserver(swapped).observe(document.documentElement, { childList: true, subtree: true });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { scan(); items.forEach(update); schedule(); }
+  });
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", scan);
   } else {
     scan();

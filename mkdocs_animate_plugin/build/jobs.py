@@ -109,6 +109,9 @@ class Jobs:
         still = self.stills.get(path) if path else MissingImage("no such file in the site")
         if isinstance(still, ImageProblem):
             return LeftStill(still.reason, str(still), warn=True)
+        decision = rules.by_format(still.format, candidate.opted_in)
+        if decision:
+            return decision
         try:
             decision = rules.by_picture(
                 candidate.tag.attrs,

@@ -95,7 +95,7 @@ class Pipeline:
         self.report = Report(self.summary)
         self.memo = PageMemo(self.store, self.jobs.fingerprint())
         self._waiting: set[str] = set()  # pages with marked images, whose jobs `finish_page` waits for
-        self._animated: set[str] = set()  # pages that show an animation, and need the pause script and style
+        self._animated = False  # whether any page shows an animation
         self._types: dict[str, str] = {}  # an AV1 file's MIME type with its codec, by file name
 
     # --- while pages render --------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ class Pipeline:
             if scheduler.known(key) is None:
                 scheduler.done(key, outcome)
             self.report.settled(key, outcome, page)
-            self._animated.add(page)
+            self._animated = True
         self.summary.skipped.update(replay.skipped)
         return splice(text, replay.edits)
 
@@ -243,7 +243,7 @@ class Pipeline:
         self.report.settled(key, outcome, page)
         if entry is None:
             return None
-        self._animated.add(page)
+        self._animated = True
         return rewrite.animated(
             tag, text, url, entry.ext, (entry.width, entry.height), self._still_size(key), sources=sources,
             clip=self._jobs[key][0].clip,
@@ -269,7 +269,7 @@ class Pipeline:
 
     def finish_page(self, text: str, page: str, page_dir: str) -> str:
         """Wait for the page's jobs, put their animations in place of the marks (or give back the stills), and
-        link the pause script and style if the page shows any animation."""
+        link the pause script and style if the site shows any animation."""
         if page in self._waiting:
             edits = []
             for tag in marked_tags(text, KEY_ATTRIBUTE):
@@ -279,7 +279,10 @@ class Pipeline:
                     markup = self._settle(key, future.result(), tag, text, page, page_dir)
                     edits.append((tag.start, tag.end, markup) if markup else rewrite.unmark(text, tag))
             text = splice(text, edits)
-        if page in self._animated:
+        if self._animated or self._waiting:
+            # Every page links them, not only those that show an animation: a visitor who arrives on any page and
+            # goes on by instant navigation (mkdocs-material's `navigation.instant`) keeps the script that sets
+            # up the next page's animations. Every page is planned before the first is written.
             text = self.publisher.link_assets(text, page_dir)
         return text
 

@@ -1,5 +1,5 @@
 """Animations into the site: each file put into the site's folder of animations once, however many pages show it,
-and the pause script and style linked from the pages that show any."""
+and the pause script and style linked from every page of a site that shows any."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ class Publisher:
         return f"{up_to_root(page_dir)}{ASSET_DIR}/{entry.file}"
 
     def link_assets(self, text: str, page_dir: str) -> str:
+        self._asset_folder()  # a page may link them before any animation is put into the site
         assets = up_to_root(page_dir) + ASSET_DIR
         return rewrite.add_assets(text, f"{assets}/{rewrite.CSS_FILE}", f"{assets}/{rewrite.JS_FILE}")
 

@@ -29,7 +29,7 @@ _FALSE = ("false", "no", "off", "0")
 _SPACE = re.compile(r"\s+")
 _URL_SYNTAX = re.compile(r"[:?#%\t\r\n]")  # what only `urlsplit` and `unquote` can read
 CONTEXT_CHARS = 600
-VERSION = 2  # of what `find_images` chooses: part of the key under which a build remembers a page's images
+VERSION = 3  # of what `find_images` chooses: part of the key under which a build remembers a page's images
 _BLOCKS = ("p", "li", "td", "th", "dd", "blockquote", "div", "section", "article", "main", "body")
 
 
@@ -115,11 +115,13 @@ def _context(img: etree._Element) -> str:
 
 
 def _ancestors(img: etree._Element) -> tuple[bool, bool]:
-    """Whether the image sits inside a link, and inside a `<video>` or `<picture>`."""
+    """Whether the image sits inside a link (other than a lightbox's), and inside a `<video>` or `<picture>`."""
     in_link = in_media = False
+    link = None
     for ancestor in img.iterancestors():
-        if ancestor.tag == "a" and ancestor.get("href"):
-            in_link = True
+        if link is None and ancestor.tag == "a" and ancestor.get("href"):
+            link = ancestor
+            in_link = not _lightbox(ancestor, img)
         elif ancestor.tag in ("video", "picture"):
             in_media = True
     return in_link, in_media
@@ -129,6 +131,19 @@ def opted_in(tag: Tag) -> bool:
     """Marked `data-animate` (not "false"): animated even below the size."""
     animate = tag.get("data-animate")
     return animate is not None and animate.strip().lower() not in _FALSE
+
+
+def _lightbox(link: etree._Element, img: etree._Element) -> bool:
+    """Whether a link only shows the picture larger (a click on the animation opens it as it did on the still):
+    mkdocs-glightbox's (class `glightbox`, on every content image), or any link to the image's own file."""
+    if "glightbox" in (link.get("class") or "").split():
+        return True
+    src = _path(img.get("src") or "")
+    return src != "." and _path(link.get("href")) == src
+
+
+def _path(url: str) -> str:
+    return posixpath.normpath(unquote(urlsplit(url.strip()).path))
 
 
 def _options(tag: Tag) -> dict:

@@ -5,9 +5,11 @@ The rules, in order (the first that applies decides):
     data-animate="false", class no-animate   still: "opted out"
     remote, data: URI, SVG                   still: it is not a local raster file
     a GIF, WebP or APNG that already moves   still: "already moving" (and a warning if it was marked data-animate)
+    TIFF                                     still: "not a web format" (Chromium and Firefox cannot draw it)
     data-animate                             animated, whatever its size or look
     exclude_classes, exclude_images          still: "excluded class", "excluded image" (the editor's exceptions)
-    inside a link                            still: a click on it must keep going where the link goes
+    inside a link                            still: a click on it must keep going where the link goes (a
+                                             lightbox's link, or one to the image's own file, is no such link)
     select: opt-in                           still: "not opted in"
     smaller than min_width x min_height      still: "too small" (the file), "shown small" (as the page shows it)
     select: auto                             still unless it looks like a photograph or an illustration
@@ -24,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 # Of these rules and of the pixel judgement (`pixels`): bump when either changes, so that what a build remembered
 # (a page's record, a picture's verdict) is decided again.
 VERSION = 3
+NOT_DRAWN = {"TIFF"}  # formats the plugin reads that only Safari draws
 MAX_AUTO_WIDTH = 1280  # `width: auto` never makes a clip wider than this
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$", re.IGNORECASE)
 _STYLE = re.compile(r"(?:^|;)\s*(max-width|max-height|width|height)\s*:\s*([^;]+)", re.IGNORECASE)
@@ -88,6 +91,15 @@ def by_markup(src: str, opted_in: bool, opted_out: bool, in_link: bool, mode: st
         return LeftStill("inside a link")
     if mode == "opt-in":
         return LeftStill("not opted in")
+    return None
+
+
+def by_format(fmt: str, opted_in: bool) -> LeftStill | None:
+    """A file most browsers cannot draw is left still (its page shows a broken image with or without the plugin):
+    an animation laid over it would play in a broken box. None where the format is no obstacle."""
+    if fmt in NOT_DRAWN:
+        detail = f"most browsers cannot show {fmt}: save it as PNG or JPEG"
+        return LeftStill("not a web format", detail, warn=opted_in)
     return None
 
 
