@@ -22,6 +22,7 @@ from .record import Recorder
 from .report import Outcome
 
 OTHER_SHARD = "another shard's"  # the reason an image is left to another runner, as the summary counts it
+SHARED = "shared"  # the status of an animation the shared store has: counted as cached, never downloaded
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,16 @@ class ShardProducer(Producer):
             self.scheduler.done(job.key, Outcome("skipped", reason=OTHER_SHARD))  # not made, not a failure
             return
         self.owned.add(job.key)
+        keys = (job.key, *(source for _, source in job.sources))
+        if not self.cached(job.key) and all(self.store.shared(key) for key in keys):
+            # In the shared store already: nothing to do here (the publishing build downloads it), not even that.
+            self.scheduler.done(job.key, Outcome(SHARED))
+            return
         super().submit(job)
         future = self.scheduler.known(job.key)
         if future is not None and future.done() and future.result().status == "cached":
             # In this cache: perhaps made by a run killed before its uploads ended. The store must have it too.
-            for key in (job.key, *(source for _, source in job.sources)):
+            for key in keys:
                 self.store.share(key)
 
 
@@ -103,6 +109,13 @@ class Renderer(Pipeline):
 
     def _producer(self, still: str | None) -> Producer:
         return ShardProducer(self.settings, self.provider, self.store, still=still, shard=self.shard)
+
+    def _settle(self, key: str, outcome: Outcome, tag, text: str, page: str, page_dir: str) -> str | None:
+        if outcome.status == SHARED:  # as a build counts a cached animation, without its file
+            self.summary.animated += 1
+            self.summary.cached.add(key)
+            return None
+        return super()._settle(key, outcome, tag, text, page, page_dir)
 
     def _replay(self, record: dict, text: str, page: str, resolve) -> str | None:
         """Every page is planned afresh: its images go through the shard's producer, which shares local hits."""
