@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PHOTOS, Site, command, picture
+from .conftest import PHOTOS, Site, command, objects, picture
 from .standin import KEY
+from .test_remote import animations
 
 pytest.importorskip("boto3")
 pytest.importorskip("moto.moto_server.werkzeug_app")
-
-from .test_remote import animations, bucket, objects, server  # noqa: E402, F401  (fixtures)
 
 IMAGES = 6
 
@@ -137,10 +136,14 @@ def test_three_paid_shards_at_once_then_a_publishing_build_that_pays_nothing(buc
 
 def test_a_killed_shard_run_again_makes_only_what_is_missing(bucket, server, tmp_path):
     count = 10
-    site = Site.make(tmp_path / "runner", {"cache_url": f"s3://{bucket[0]}/site", "width": 480, "duration": 2})
-    for seed in range(count):
-        site.image(f"img/{seed}.png", picture(640, 480, seed=seed))
-    site.page("index.md", "\n\n".join(f"![{i}](img/{i}.png)" for i in range(count)))
+
+    def photos(root: Path) -> Site:  # one page of larger pictures: a run long enough to be killed in
+        site = Site.make(root, {"cache_url": f"s3://{bucket[0]}/site", "width": 320, "duration": 1})
+        for seed in range(count):
+            site.image(f"img/{seed}.png", picture(640, 480, seed=seed))
+        return site.page("index.md", "\n\n".join(f"![{i}](img/{i}.png)" for i in range(count)))
+
+    site = photos(tmp_path / "runner")
     killed = render(site, "--shard", "1/1", "--concurrency", "1", env=dict(os.environ))
     try:
         while len(stored(bucket)) < 2 and killed.poll() is None:
@@ -160,9 +163,5 @@ def test_a_killed_shard_run_again_makes_only_what_is_missing(bucket, server, tmp
     assert new + cached == count and new <= count - len(at_kill), err
     assert not set(uploads(server.requests[before:])) & at_kill, "what the store had is not sent again"
     assert len(stored(bucket)) == count and all(whole(bucket, f"site/animations/{n}") for n in stored(bucket))
-    elsewhere = Site.make(tmp_path / "publish", {"cache_url": f"s3://{bucket[0]}/site", "width": 480, "duration": 2})
-    for seed in range(count):
-        elsewhere.image(f"img/{seed}.png", picture(640, 480, seed=seed))
-    elsewhere.page("index.md", "\n\n".join(f"![{i}](img/{i}.png)" for i in range(count)))
-    built = elsewhere.build()
+    built = photos(tmp_path / "publish").build()  # another machine
     assert f"(0 new, {count} from cache)" in built.summary and len(animations(built)) == count
