@@ -98,7 +98,9 @@ class _Unrecorded(Recorder):
 class Renderer(Pipeline):
     """The pipeline of a build, less the site: the plugin hands it the pages as it hands them to a `Pipeline`."""
 
-    def __init__(self, settings: Settings, site_dir: Path, *, serving: bool = False, shard: Shard | None = None):
+    def __init__(
+        self, settings: Settings, site_dir: Path, *, serving: bool = False, shard: Shard | None = None
+    ) -> None:
         self.shard = shard
         super().__init__(settings, site_dir, serving=serving)
         self.publisher = _Unpublished(site_dir, self.store)
@@ -127,4 +129,4 @@ class Renderer(Pipeline):
         assert isinstance(producer, ShardProducer)
         mine, theirs = len(producer.owned), len(producer.others)
         which = f"shard {self.shard}" if self.shard else "all shards"
-        return f"{which}: {mine} of the site's {mine + theirs} animation(s) to have in the cache"
+        return f"{which}: {mine} of the site's {mine + theirs} animation(s) are its own"

@@ -27,7 +27,7 @@ def _shard(context: click.Context, parameter: click.Parameter, value: str | None
               default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml.")  # fmt: skip
 @click.option("--shard", metavar="K/N", callback=_shard,
               help="Make only shard K of N (K from 1): every runner of a CI matrix gets the same split.")  # fmt: skip
-@click.option("--strict", is_flag=True, help="Exit with an error if anything was warned about, as `mkdocs build --strict`.")
+@click.option("--strict", is_flag=True, help="Exit with an error on a warning, as `mkdocs build --strict`.")
 @plugin_options
 def render(config_file: Path, shard, strict: bool, **options) -> None:
     """Make the site's animations into the cache and its shared level (cache_url), and write no site.
@@ -44,11 +44,14 @@ def render(config_file: Path, shard, strict: bool, **options) -> None:
     plugin.config = config_plugin
     plugin.host_class = functools.partial(Renderer, shard=shard)
     start_logging()
-    logging.getLogger("mkdocs.commands").setLevel(logging.WARNING)  # no "building to" a folder that is thrown away
+    quiet = logging.getLogger("mkdocs.commands")  # no "building to" a folder that is thrown away
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)
     try:
         build_elsewhere(config, "animate-render-")
     finally:
         plugin.host_class = None  # MkDocs keeps plugin instances for the whole process
+        quiet.setLevel(level)
     renderer = plugin.last
     if not isinstance(renderer, Renderer):
         raise click.ClickException("the animate plugin is disabled in this configuration")
