@@ -40,17 +40,25 @@ def test_a_piped_build_logs_progress_counted_when_files_are_made(site, monkeypat
 def test_a_piped_builds_total_is_known_from_its_first_line(site, monkeypatch):
     """Work starts as soon as the first page is planned, but the line waits until every page is: its total is what
     the build makes, and it never grows ("3 of 4", never "1 of 2" then "3 of 8")."""
+    import asyncio
+
     from mkdocs_animate_plugin.pipeline import Pipeline
+    from mkdocs_animate_plugin.providers.local import LocalProvider
 
     monkeypatch.setattr(progress, "LOG_EVERY", 0.05)
-    real = Pipeline.plan_page
+    plan, animate = Pipeline.plan_page, LocalProvider.animate
 
-    def slow(self, *args, **kwargs):  # pages that take long to plan, as on a large site: work goes on meanwhile
-        text = real(self, *args, **kwargs)
-        time.sleep(0.5)
+    def slow_page(self, *args, **kwargs):  # pages that take long to plan, as on a large site: work goes on meanwhile
+        text = plan(self, *args, **kwargs)
+        time.sleep(0.25)
         return text
 
-    monkeypatch.setattr(Pipeline, "plan_page", slow)
+    async def slow_clip(self, request):  # clips that take longer than planning, as they do
+        await asyncio.sleep(0.5)
+        return await animate(self, request)
+
+    monkeypatch.setattr(Pipeline, "plan_page", slow_page)
+    monkeypatch.setattr(LocalProvider, "animate", slow_clip)
     for n in range(8):
         site.image(f"img/{n}.png", picture(seed=n))
     for page in range(4):
