@@ -84,6 +84,7 @@ class Pipeline:
         self._types: dict[str, str] = {}  # an AV1 file's MIME type with its codec, by file name
 
     def _producer(self, still: str | None) -> Producer:
+        """What makes the animations: all of them here; a shard's alone in `mkdocs-animate render` (shards.py)."""
         return Producer(self.settings, self.provider, self.store, still=still)
 
     # --- while pages render --------------------------------------------------------------------------------

@@ -5,13 +5,17 @@ from __future__ import annotations
 import functools
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import build_elsewhere, load_plugin_config, log, main, mkdocs_site, plugin_options, start_logging
 
+if TYPE_CHECKING:
+    from ..shards import Shard
 
-def _shard(context: click.Context, parameter: click.Parameter, value: str | None):
+
+def _shard(context: click.Context, parameter: click.Parameter, value: str | None) -> Shard | None:
     from ..shards import Shard
 
     if value is None:
@@ -29,7 +33,7 @@ def _shard(context: click.Context, parameter: click.Parameter, value: str | None
               help="Make only shard K of N (K from 1): every runner of a CI matrix gets the same split.")  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit with an error on a warning, as `mkdocs build --strict`.")
 @plugin_options
-def render(config_file: Path, shard, strict: bool, **options) -> None:
+def render(config_file: Path, shard: Shard | None, strict: bool, **options) -> None:
     """Make the site's animations into the cache and its shared level (cache_url), and write no site.
 
     With --shard K/N, only the animations of shard K of N: N runners at once make every animation once between them,
