@@ -134,6 +134,23 @@ def test_three_paid_shards_at_once_then_a_publishing_build_that_pays_nothing(buc
         assert animations(built, page) == animations(alone, page) and animations(alone, page)
 
 
+def test_a_render_shares_what_its_local_cache_alone_has(bucket, server, tmp_path):
+    """A runner's cache restored from an earlier run (or left by a killed one): sent to the store, not made again;
+    and a render of what the store has downloads nothing."""
+    site = checkout(tmp_path / "a")
+    site.build()  # before the store: the animations are in the local cache alone
+    site.configure(cache_url=f"s3://{bucket[0]}/site")
+    result = command("render", "-f", str(site.root / "mkdocs.yml"))
+    assert result.returncode == 0 and "(0 new, 6 from cache)" in summary_of(result.stderr), result.stderr
+    assert len(stored(bucket)) == IMAGES and all(whole(bucket, f"site/animations/{n}") for n in stored(bucket))
+    before = len(server.requests)
+    fresh = checkout(tmp_path / "b", cache_url=f"s3://{bucket[0]}/site")
+    result = command("render", "-f", str(fresh.root / "mkdocs.yml"), "--shard", "2/2")
+    assert result.returncode == 0 and counts(summary_of(result.stderr))[0] == 0, result.stderr
+    assert not [r for r in server.requests[before:] if r[0] == "GET" and "/animations/" in r[1]]
+    assert not uploads(server.requests[before:])
+
+
 def test_a_killed_shard_run_again_makes_only_what_is_missing(bucket, server, tmp_path):
     count = 10
 
