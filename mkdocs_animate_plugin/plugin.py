@@ -18,6 +18,7 @@ from .errors import AnimateError
 
 if TYPE_CHECKING:
     from .build.pipeline import Pipeline
+    from .build.render import Shard
 
 log = get_plugin_logger("animate")
 
@@ -29,6 +30,8 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         self.serving = False
         # Set by `mkdocs-animate plan` for the builds it runs: the pipeline decides as in a build and makes nothing.
         self.dry_run = False
+        # Set by `mkdocs-animate render`: that shard's animations are made into the cache, and no site is written.
+        self.shard: Shard | None = None
         self.pipeline: Pipeline | None = None
         self.last: Pipeline | None = None  # the last build's, for the command to read
         self.files_by_url: dict[str, str] = {}
@@ -54,7 +57,12 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         settings = Settings.from_config(self.config, config.config_file_path, config.docs_dir, styles)
         serving = self.serving and self.config.serve == "cache"
         try:
-            self.pipeline = Pipeline(settings, Path(config.site_dir), serving=serving, dry_run=self.dry_run)
+            if self.shard is not None:
+                from .build.render import Renderer
+
+                self.pipeline = Renderer(settings, Path(config.site_dir), serving=serving, shard=self.shard)
+            else:
+                self.pipeline = Pipeline(settings, Path(config.site_dir), serving=serving, dry_run=self.dry_run)
         except AnimateError as error:
             raise PluginError(f"Plugin 'animate': {error}") from None
         self.site_prefix = urlsplit(config.site_url or "").path or "/"

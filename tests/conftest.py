@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,3 +234,78 @@ def browser():
         instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield instance
         instance.close()
+
+
+# --- a shared store (`cache_url`): moto's S3 on 127.0.0.1 ------------------------------------------------------
+
+_buckets = itertools.count()
+
+
+class S3Server:
+    """moto's S3 on 127.0.0.1, in a thread: each request is counted (method, path, query), after `latency` s."""
+
+    def __init__(self, latency: float = 0.0) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        from werkzeug.serving import make_server
+
+        app = DomainDispatcherApplication(create_backend_app)
+        self.latency = latency
+        self.requests: list[tuple[str, str, str]] = []
+
+        def counted(environ, start_response):
+            self.requests.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], environ.get("QUERY_STRING", "")))
+            if self.latency:
+                time.sleep(self.latency)
+            return app(environ, start_response)
+
+        self._server = make_server("127.0.0.1", 0, counted, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def aws_env(endpoint: str) -> dict[str, str]:
+    """What a CI job sets: the endpoint and the credentials, and nothing read from this machine's ~/.aws."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing-key-id",
+        "AWS_SECRET_ACCESS_KEY": "testing-secret-0123456789",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": "/nonexistent/aws-config",
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+
+@pytest.fixture(scope="module")
+def server():
+    s3 = S3Server()
+    yield s3
+    s3.stop()
+
+
+@pytest.fixture
+def bucket(server, monkeypatch):
+    """A new, empty bucket on the server, the environment pointed at it; its boto3 client for the test's own eyes."""
+    for name, value in aws_env(server.endpoint).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    import boto3
+
+    name = f"animations-{os.getpid()}-{next(_buckets)}"
+    client = boto3.client("s3", endpoint_url=server.endpoint)
+    client.create_bucket(Bucket=name)
+    return name, client
+
+
+def objects(bucket) -> dict[str, int]:
+    name, client = bucket
+    pages = client.get_paginator("list_objects_v2").paginate(Bucket=name)
+    return {o["Key"]: o["Size"] for page in pages for o in page.get("Contents", ())}

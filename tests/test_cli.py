@@ -249,9 +249,9 @@ def test_bad_arguments_give_one_clear_line(tmp_path, args, code, message):
 
 
 def test_every_subcommand_has_help():
-    for args in (["--help"], ["page", "--help"], ["site", "--help"], ["plan", "--help"], ["cache", "--help"],
-                 ["cache", "stats", "--help"], ["cache", "prune", "--help"], ["cache", "clear", "--help"],
-                 ["models", "--help"]):  # fmt: skip
+    for args in (["--help"], ["page", "--help"], ["site", "--help"], ["plan", "--help"], ["render", "--help"],
+                 ["cache", "--help"], ["cache", "stats", "--help"], ["cache", "prune", "--help"],
+                 ["cache", "clear", "--help"], ["models", "--help"]):  # fmt: skip
         result = animate(*args)
         assert result.returncode == 0 and "Usage:" in result.stdout
 

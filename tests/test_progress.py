@@ -37,10 +37,43 @@ def test_a_piped_build_logs_progress_counted_when_files_are_made(site, monkeypat
     assert not [text for text in again.infos if "animation(s) made" in text]
 
 
+def test_a_piped_builds_total_is_known_from_its_first_line(site, monkeypatch):
+    """Work starts as soon as the first page is planned, but the line waits until every page is: its total is what
+    the build makes, and it never grows ("3 of 4", never "1 of 2" then "3 of 8")."""
+    import asyncio
+
+    from mkdocs_animate_plugin.build.pipeline import Pipeline
+    from mkdocs_animate_plugin.providers.local import LocalProvider
+
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.05)
+    plan, animate = Pipeline.plan_page, LocalProvider.animate
+
+    def slow_page(self, *args, **kwargs):  # pages that take long to plan, as on a large site: work goes on meanwhile
+        text = plan(self, *args, **kwargs)
+        time.sleep(0.25)
+        return text
+
+    async def slow_clip(self, request):  # clips that take longer than planning, as they do
+        await asyncio.sleep(0.5)
+        return await animate(self, request)
+
+    monkeypatch.setattr(Pipeline, "plan_page", slow_page)
+    monkeypatch.setattr(LocalProvider, "animate", slow_clip)
+    for n in range(8):
+        site.image(f"img/{n}.png", picture(seed=n))
+    for page in range(4):
+        site.page(f"p{page}.md", "".join(f"![{n}](img/{n}.png)\n\n" for n in (2 * page, 2 * page + 1)))
+    built = site.build()
+    lines = [text for text in built.infos if "animation(s) made" in text]
+    assert lines and all(" of 8 animation(s) made" in text for text in lines), lines
+    assert "(8 new, 0 from cache)" in built.summary
+
+
 def test_progress_estimates_the_time_left():
     p = progress.Progress(interval=60)
     for _ in range(4):
         p.add()
+    p.counted()
     p._started = time.monotonic() - 30  # 30 s in, one of four done
     p.done(made=True)
     assert p.line().startswith("1 of 4 animation(s) made, 0 failed, 0m 30s, about 1m 30s left")

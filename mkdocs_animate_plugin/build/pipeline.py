@@ -89,7 +89,7 @@ class Pipeline:
             self.review, self.store.root, model=model_of(identity), paid=self.provider.paid, cost=settings.cost_per_clip
         )
         self._jobs: dict[str, tuple[Job, str, str | None]] = {}  # key -> its job, image URL and prompt attribute
-        self.producer = Producer(settings, self.provider, self.store, still=still)
+        self.producer = self._producer(still)
         self.publisher = Publisher(site_dir, self.store)
         self.summary = Summary(cost_per_clip=settings.cost_per_clip, paid=self.provider.paid)
         self.report = Report(self.summary)
@@ -97,6 +97,10 @@ class Pipeline:
         self._waiting: set[str] = set()  # pages with marked images, whose jobs `finish_page` waits for
         self._animated = False  # whether any page shows an animation
         self._types: dict[str, str] = {}  # an AV1 file's MIME type with its codec, by file name
+
+    def _producer(self, still: str | None) -> Producer:
+        """What makes the animations: all of them here; a shard's alone in `mkdocs-animate render` (render.py)."""
+        return Producer(self.settings, self.provider, self.store, still=still)
 
     # --- while pages render --------------------------------------------------------------------------------
 
@@ -270,6 +274,7 @@ class Pipeline:
     def finish_page(self, text: str, page: str, page_dir: str) -> str:
         """Wait for the page's jobs, put their animations in place of the marks (or give back the stills), and
         link the pause script and style if the site shows any animation."""
+        self.producer.progress.counted()  # every page is planned before the first is written: the total is known
         if page in self._waiting:
             edits = []
             for tag in marked_tags(text, KEY_ATTRIBUTE):

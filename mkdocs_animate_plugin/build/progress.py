@@ -2,6 +2,8 @@
 
 On a terminal, a live line (rewritten each second); with output piped (a CI log), a plain line through MkDocs'
 logger every `LOG_EVERY` seconds. Nothing at all while there is no work, so a warm build prints only its summary.
+The line starts once every page is planned (`counted`): its total is then what the build makes, and never grows,
+though the work starts as soon as the first page is planned.
 """
 
 from __future__ import annotations
@@ -24,18 +26,31 @@ class Progress:
         self._started: float | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._counted = False
         self._live = sys.stderr.isatty()
         self._interval = interval or (1.0 if self._live else LOG_EVERY)
 
     def add(self) -> None:
-        """One more animation to make; the first starts the clock and the reporting."""
+        """One more animation to make; the first starts the clock."""
         with self._lock:
             self.total += 1
             if self._started is None:
                 self._started = time.monotonic()
-        if self._thread is None:
+        if self._counted:  # one found only now (a copy in the shared store that could not be used)
+            self._report()
+
+    def counted(self) -> None:
+        """Every animation to make has been added: the reporting starts, if there is work."""
+        self._counted = True
+        if self.total:
+            self._report()
+
+    def _report(self) -> None:
+        with self._lock:  # `add` may run on the scheduler's thread
+            if self._thread is not None:
+                return
             self._thread = threading.Thread(target=self._run, name="animate-progress", daemon=True)
-            self._thread.start()
+        self._thread.start()
 
     def done(self, made: bool) -> None:
         """An animation is in the cache (`made`), or will not be (failed)."""

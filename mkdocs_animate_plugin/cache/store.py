@@ -167,10 +167,15 @@ class Store(Upkeep):
         )
         self.index.set(f"{ANIM}{key}", json.dumps(asdict(entry)))
         self._recent.put(key, {"entry": asdict(entry), "stamp": _stamp(final)})
-        if self.remote is not None:  # shared in the background, with its record; never over a copy already there
-            record = {k: v for k, v in asdict(entry).items() if k not in ("key", "file", "bytes")}
-            self.remote.write(f"{ANIMATIONS}/{final.name}", final, {"entry": json.dumps(record)}, exclusive=True)
+        self._upload(entry)
         return entry
+
+    def _upload(self, entry: Entry) -> None:
+        """Share the animation in the background, with its record; never over a copy already there."""
+        if self.remote is not None:
+            record = {k: v for k, v in asdict(entry).items() if k not in ("key", "file", "bytes")}
+            name, meta = f"{ANIMATIONS}/{entry.file}", {"entry": json.dumps(record)}
+            self.remote.write(name, Path(self.path(entry)), meta, exclusive=True)
 
     # --- the shared second level -----------------------------------------------------------------------------
 
@@ -185,6 +190,14 @@ class Store(Upkeep):
             names = self.remote.names(f"{ANIMATIONS}/") or ()
             self._shared = {name[len(ANIMATIONS) + 1 :].split(".", 1)[0]: name for name in names}
         return self._shared.get(key)
+
+    def share(self, key: str) -> None:
+        """Upload the animation `key` from this cache unless the store has it (a run killed before its uploads
+        ended left it here alone)."""
+        if self.remote is not None and not self.shared(key):
+            entry, _ = self.get(key)
+            if entry is not None:
+                self._upload(entry)
 
     def fetch(self, key: str) -> tuple[Entry | None, str | None]:
         """The animation `key` from the store into this cache, its bytes checked against their sha256 and its file
@@ -214,7 +227,6 @@ class Store(Upkeep):
             return entry, None
         finally:
             temp.unlink(missing_ok=True)
-
 
     def remove(self, entry: Entry) -> None:
         """Forget the record first, then the file: a reader never finds a record without its file."""

@@ -4,7 +4,7 @@ Every option of the plugin is an option here too (`--min-width 400`, `--output g
 same validation; `-f mkdocs.yml` reads them from a site's configuration first.
 """
 
-from . import cache, models, pages, plan, review  # noqa: F401  (each adds its subcommands to `main`)
+from . import cache, models, pages, plan, render, review  # noqa: F401  (each adds its subcommands to `main`)
 from .common import main
 
 __all__ = ["main"]
