@@ -14,7 +14,9 @@ from .layout import CLAIMS, CLIPS, COSTS, INDEX, LEGACY_PROVIDERS, LEGACY_TEXTS,
 from .entries import json_dict
 
 if TYPE_CHECKING:
-    from .store import Store
+    import diskcache
+
+    from .shared import Remote
 
 
 class ProviderCache:
@@ -27,15 +29,16 @@ class ProviderCache:
     - costs: what each paid clip cost, as the provider reported it (`{"usd": ..., ...}`), kept with the cache.
     """
 
-    def __init__(self, store: Store, provider: str) -> None:
-        self._index = store.index
+    def __init__(self, index: diskcache.Cache, root: Path, remote: Remote | None, provider: str) -> None:
+        """The corner of `provider` in the cache folder `root` with its `index`, and in the shared store `remote`
+        (`cache_url`) under the same names; what this build did there decides what `release` may delete."""
+        self._index = index
         legacy = provider in LEGACY_PROVIDERS
         self._texts = f"{LEGACY_TEXTS}/" if legacy else f"{TEXTS}/{provider}/"
         self._claims = f"{CLAIMS}/" if legacy else f"{CLAIMS}/{provider}/"
-        self.folder = store.root / CLIPS if legacy else store.root / CLIPS / provider
-        # The store (`cache_url`): the same names. What this build did there decides what `release` may delete.
-        self._remote = store.remote
-        self._shared_folder = self.folder.relative_to(store.root).as_posix()
+        self.folder = root / CLIPS if legacy else root / CLIPS / provider
+        self._remote = remote
+        self._shared_folder = self.folder.relative_to(root).as_posix()
         self._looked: set[str] = set()  # blobs looked for in the store (once a build)
         self._pulled: set[str] = set()  # blobs downloaded from it
         self._lost: set[str] = set()  # keys whose claim in the store is another build's

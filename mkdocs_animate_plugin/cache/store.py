@@ -237,4 +237,4 @@ class Store(Upkeep):
 
     def provider_cache(self, provider: str) -> ProviderCache:
         """The corner of the cache that the provider named `provider` may use."""
-        return ProviderCache(self, provider)
+        return ProviderCache(self.index, self.root, self.remote, provider)
