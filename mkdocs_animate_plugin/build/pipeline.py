@@ -35,7 +35,6 @@ from .produce import Producer
 from ..providers import provider_class
 from ..markup.publish import Publisher
 from ..review.record import Recorder, model_of
-from ..cache.shared import Remote
 from .summary import Outcome, Report, Summary
 from ..review.decisions import Review, image_name
 from ..selection.stills import Stills
@@ -57,15 +56,6 @@ def open_provider(settings: Settings, store: Store, still: str | None):
     return provider, still
 
 
-def _open_store(settings: Settings, dry_run: bool) -> Store:
-    """The build's cache; for a dry run a snapshot, with the shared store looked at and never written to."""
-    if dry_run:
-        return Store.snapshot(settings.cache_dir, remote=Remote(settings.cache_url, read_only=True) if settings.cache_url else None)
-    store = Store(settings.cache_dir, remote=Remote(settings.cache_url) if settings.cache_url else None)
-    store.remove_stale_temps()  # what a killed build left half-written
-    return store
-
-
 class Pipeline:
     """One build: its cache, its provider, its jobs and its counts."""
 
@@ -75,7 +65,7 @@ class Pipeline:
         self.settings = settings
         self.dry_run = dry_run
         self.rows: list[PlanRow] = []
-        self.store = _open_store(settings, dry_run)
+        self.store = Store.open(settings.cache_dir, settings.cache_url, snapshot=dry_run)
         still = "not cached (offline)" if settings.offline else "not cached yet (serve)" if serving else None
         still = "planned" if dry_run else still
         self.provider, still = open_provider(settings, self.store, still)

@@ -70,6 +70,18 @@ class Store(Upkeep):
         self._recent = self.memo("entries")  # the records of the animations the last build used
 
     @classmethod
+    def open(cls, root: Path, url: str | None, *, snapshot: bool = False) -> Store:
+        """A build's cache in `root`, with the shared store at `url` (`cache_url`) as its second level; as a
+        `snapshot` for a dry run, with the shared store looked at and never written to."""
+        from .shared import Remote
+
+        if snapshot:
+            return cls.snapshot(root, Remote(url, read_only=True) if url else None)
+        store = cls(root, remote=Remote(url) if url else None)
+        store.remove_stale_temps()  # what a killed build left half-written
+        return store
+
+    @classmethod
     def snapshot(cls, root: Path, remote: Remote | None = None) -> Store:
         """A read-only view for dry runs: the index is copied (it is small) so that not a byte of the cache
         changes, not even sqlite's own bookkeeping."""
