@@ -27,7 +27,7 @@ def frames(
     here). The loop is closed by the drawing itself: a periodic path, or the crossfade drawn in."""
     from . import depth, images, loops, motion  # numpy and friends: only when something is drawn
 
-    # Decode with headroom for the push-in (or the parallax margin), so the closest frame is still sharp.
+    # Decode with headroom for the push-in, so the closest frame is still sharp.
     source = images.load(image, math.ceil(size[0] * motion.ZOOM_NEAR * 1.1))
     if motion_kind == "parallax" or (motion_kind == "auto" and depth.is_photograph(source)):
         depth_map = _depth_model(model)(source) if model is not None else depth.estimate(source)
