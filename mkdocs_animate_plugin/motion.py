@@ -213,7 +213,7 @@ def parallax_frames(
     for index in range(count):
         angle = turn * 2 * math.pi * index / count
         # A circle through the camera's own place (offset 0 at the first frame), turned by the take.
-        ox, oy = radius * (math.cos(angle) - 1), 0.5 * radius * math.sin(angle)
+        ox, oy = radius * (math.cos(angle) - 1), 0.6 * radius * math.sin(angle)
         dx = round((ox * math.cos(start) - oy * math.sin(start)) * one)  # in 1/64 px at depth +-1
         dy = round((ox * math.sin(start) + oy * math.cos(start)) * one)
         frame = yuv.new(size)
