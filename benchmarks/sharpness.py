@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import statistics
 import subprocess
 import sys
@@ -98,13 +99,18 @@ def main() -> None:
             finally:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], check=True)
         return
-    sys.path[:0] = [*([str(args.plugin_path)] if args.plugin_path else []), str(ROOT / "tools")]
+    if args.plugin_path:  # first here and in the worker processes that draw the frames
+        os.environ["PYTHONPATH"] = str(args.plugin_path)
+        sys.path.insert(0, str(args.plugin_path))
+    sys.path.append(str(ROOT / "tools"))
     import mkdocs_animate_plugin
 
     print(f"plugin: {Path(mkdocs_animate_plugin.__file__).parent.parent}; {args.duration} s clips, 24 fps, video")
     print("image        motion    1x least/median  2x least/median  SSIM   cut  judder  KiB")
     with tempfile.TemporaryDirectory() as folder:
-        for image in photos(args.images):
+        images = photos([path.resolve() for path in args.images])
+        os.chdir(folder)  # the worker processes (`python -c`) would import the package found where they start
+        for image in images:
             for motion in args.motion or ("kenburns", "parallax"):
                 print(measure(image, motion, args.duration, Path(folder)), flush=True)
 
