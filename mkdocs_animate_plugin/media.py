@@ -71,9 +71,10 @@ _ENV = {**os.environ, "SVT_LOG": "1", "MALLOC_MMAP_THRESHOLD_": str(1 << 20)}
 # 35.6 dB: as true to the drawing as the small clip at `slow`, for 2x its bytes at 4x its pixels.
 _PRESETS = ((400_000, "slow"), (800_000, "faster"), (None, "veryfast"))  # up to this many pixels a frame: preset
 # x264's quality (CRF) by the frame's size: a small clip is shown with few, large pixels, whose detail the encoder
-# must keep to stay as sharp as the still (benchmarks/sharpness.py: at 640 px, CRF 26 leaves the softest frame at
-# 0.84-0.91 of the still's detail, 24 at 0.85-0.94, for about a third more bytes), and its bytes are few anyway.
-_QUALITY = ((120_000, "21"), (400_000, "24"), (None, "26"))  # up to this many pixels a frame: CRF
+# must keep to stay as sharp as the still, and its bytes are few anyway (benchmarks/sharpness.py, 5 s: at 640x426,
+# CRF 26 leaves the softest frame at 0.84-0.91 of the still's detail, 24 at 0.85-0.94 for a third more bytes; at
+# 450x300, 24 leaves 0.81, 22 0.87; at 320x212, 23 leaves 0.86, 21 0.9).
+_QUALITY = ((120_000, "21"), (160_000, "22"), (400_000, "24"), (None, "26"))  # up to this many pixels: CRF
 
 
 # x264's own B-frame pyramid is kept: without it (`b-pyramid=none`, 10 to 16 MB less per encoder at 1024 px and up)
