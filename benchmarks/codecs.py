@@ -133,7 +133,10 @@ def measure(
     elif override:
         args = list(saved)
         for name, value in zip(override[::2], override[1::2]):
-            args[args.index(name) + 1] = value
+            if name in args:
+                args[args.index(name) + 1] = value
+            else:  # the video's CRF, which a build chooses by the frame's size
+                args += [name, value]
         media._ENCODE_ARGS[kind] = args
     try:
         before = child_cpu()

@@ -53,7 +53,7 @@ class Number(c.Type):
 
 
 class Width(Number):
-    """`auto` (as wide as the still is shown, at most `MAX_AUTO_WIDTH`) or a number of pixels."""
+    """`auto` (as wide as the still is shown on a 2x screen, at most `MAX_AUTO_WIDTH`) or a number of pixels."""
 
     def __init__(self) -> None:
         super().__init__(int, default="auto", minimum=16)

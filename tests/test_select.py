@@ -73,7 +73,9 @@ def test_rules_in_order():
 def test_clip_width():
     assert clip_width(640, {}, (2000, 1000)) == 640
     assert clip_width("auto", {}, (900, 600)) == 900  # the file's width, where the page declares none
-    assert clip_width("auto", {"width": "450"}, (900, 600)) == 450  # as wide as it is shown
+    # as wide as a 2x screen shows it, where the file has the pixels
+    assert clip_width("auto", {"width": "300"}, (900, 600)) == 600
+    assert clip_width("auto", {"width": "450"}, (900, 600)) == 900
     assert clip_width("auto", {}, (4032, 3024)) == MAX_AUTO_WIDTH
 
 
@@ -126,8 +128,8 @@ def test_images_that_already_move_are_untouched(site):
 
 
 def test_shown_small_and_width_auto(site):
-    """A large file shown as an icon stays still; a picture gets a clip as wide as it is shown, never wider than
-    its file."""
+    """A large file shown as an icon stays still; a picture gets a clip as wide as a 2x screen shows it, never
+    wider than its file."""
     site.configure(width="auto", min_width=300, min_height=200)
     site.image("img/rocket.jpg", PHOTOS / "rocket.jpg")  # 640x427
     site.page(
@@ -141,4 +143,4 @@ def test_shown_small_and_width_auto(site):
     sizes = sorted(
         (media.probe(path).width, media.probe(path).height) for path in (built.site / "assets" / "animate").glob("*.mp4")
     )
-    assert sizes == [(320, 214), (640, 426)]
+    assert sizes == [(640, 426)]  # shown 320 px wide: a 2x screen shows the file's 640 px, as the whole one

@@ -25,9 +25,10 @@ from urllib.parse import unquote, urlsplit
 
 # Of these rules and of the pixel judgement (`pixels`): bump when either changes, so that what a build remembered
 # (a page's record, a picture's verdict) is decided again.
-VERSION = 3
+VERSION = 4  # 4: `width: auto` makes a clip for a 2x screen
 NOT_DRAWN = {"TIFF"}  # formats the plugin reads that only Safari draws
 MAX_AUTO_WIDTH = 1280  # `width: auto` never makes a clip wider than this
+DENSITY = 2  # the screen's pixels per CSS pixel `width: auto` makes a clip for (a 1x screen draws it smaller)
 _LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$", re.IGNORECASE)
 _STYLE = re.compile(r"(?:^|;)\s*(max-width|max-height|width|height)\s*:\s*([^;]+)", re.IGNORECASE)
 
@@ -172,9 +173,11 @@ def by_picture(
 def clip_width(
     setting: int | str, attrs: Mapping[str, str], size: tuple[int, int], styled: Sequence[tuple[str, str, bool]] = ()
 ) -> int:
-    """The widest the animation may be: `width` in pixels, or for `auto` as wide as the still is shown (at most
-    `MAX_AUTO_WIDTH`); never wider than the file (`stills.even_size` makes sure)."""
+    """The widest the animation may be: `width` in pixels, or for `auto` as wide as the still is shown on a screen
+    of `DENSITY` pixels per CSS pixel, where the file has them (a phone's or a laptop's screen shows such a still
+    with its file's detail: a clip made for 1x would be softer there), at most `MAX_AUTO_WIDTH` and never wider
+    than the file."""
     if setting != "auto":
         return int(setting)
     shown_w, _ = shown_size(attrs, *size, styled)
-    return min(MAX_AUTO_WIDTH, max(2, round(shown_w)))
+    return min(MAX_AUTO_WIDTH, size[0], max(2, round(shown_w * DENSITY)))

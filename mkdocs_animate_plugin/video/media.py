@@ -32,7 +32,7 @@ from .outputs import KINDS
 # encodes one clip per core at once, which uses the cores better than threads within a clip and holds fewer frames.
 _ENCODE_ARGS = {
     "video": [
-        "-c:v", "libx264", "-crf", "26", "-profile:v", "high", "-pix_fmt", "yuv420p",
+        "-c:v", "libx264", "-profile:v", "high", "-pix_fmt", "yuv420p",
         "-movflags", "+faststart", "-an", "-threads", "1",
     ],
     "gif": [
@@ -70,16 +70,29 @@ _ENV = {**os.environ, "SVT_LOG": "1", "MALLOC_MMAP_THRESHOLD_": str(1 << 20)}
 # 434 KiB, 37.2 dB; `fast` 3.1 s, 411 KiB, 37.0 dB; `faster` 2.5 s, 338 KiB, 36.2 dB; `veryfast` 1.5 s, 265 KiB,
 # 35.6 dB: as true to the drawing as the small clip at `slow`, for 2x its bytes at 4x its pixels.
 _PRESETS = ((400_000, "slow"), (800_000, "faster"), (None, "veryfast"))  # up to this many pixels a frame: preset
+# x264's quality (CRF) by the frame's size: a small clip is shown with few, large pixels, whose detail the encoder
+# must keep to stay as sharp as the still, and its bytes are few anyway (benchmarks/sharpness.py, 5 s: at 640x426,
+# CRF 26 leaves the softest frame at 0.84-0.91 of the still's detail, 24 at 0.85-0.94 for a third more bytes; at
+# 450x300, 24 leaves 0.81, 22 0.87; at 320x212, 23 leaves 0.86, 21 0.9).
+_QUALITY = ((120_000, "21"), (160_000, "22"), (400_000, "24"), (None, "26"))  # up to this many pixels: CRF
 
 
-# B-frames are never used as references (`b-pyramid=none`): x264 then holds fewer frames, 10 to 16 MB less at 1024
-# px and up, for the same bytes within 2% and the same PSNR on the example photos (benchmarks/cold_build.py).
-_X264 = "threads=1:sliced-threads=0:b-pyramid=none"
+# x264's own B-frame pyramid is kept: without it (`b-pyramid=none`, 10 to 16 MB less per encoder at 1024 px and up)
+# every fourth frame change of a slow motion dips, a visible judder (benchmarks/sharpness.py measures it).
+_X264 = "threads=1:sliced-threads=0"
 
 
 def x264_preset(size: tuple[int, int]) -> str:
+    return _by_area(_PRESETS, size)
+
+
+def x264_crf(size: tuple[int, int]) -> str:
+    return _by_area(_QUALITY, size)
+
+
+def _by_area(table: tuple[tuple[int | None, str], ...], size: tuple[int, int]) -> str:
     area = size[0] * size[1]
-    return next(preset for limit, preset in _PRESETS if limit is None or area <= limit)
+    return next(value for limit, value in table if limit is None or area <= limit)
 
 
 @dataclass(frozen=True)
@@ -195,10 +208,11 @@ def encode_all(
     for kind, dest in targets:
         # Each file takes the input's video; a filter graph (GIF's palette) takes it by itself.
         own_graph = "-filter_complex" in _ENCODE_ARGS[kind]
-        args += [*([] if own_graph else ["-map", "0:v"]), *_ENCODE_ARGS[kind]]
-        if kind == "video":
+        args += [] if own_graph else ["-map", "0:v"]
+        if kind == "video":  # by the size first: a `-crf` in `_ENCODE_ARGS` (a benchmark's) comes later and wins
             x264 = _X264 + (f":zones={count - 6},{count - 1},b=3" if count > 12 else "")
-            args += ["-preset", x264_preset(size), "-x264-params", x264]
+            args += ["-crf", x264_crf(size), "-preset", x264_preset(size), "-x264-params", x264]
+        args += _ENCODE_ARGS[kind]
         args += [*_BITEXACT, "-f", KINDS[kind].muxer, str(dest)]
     what = f"encode {' and '.join(kind for kind, _ in targets)}"
     if isinstance(frames, Frames) and _cores() > 1:

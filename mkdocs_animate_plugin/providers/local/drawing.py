@@ -28,7 +28,7 @@ def frames(
     from . import depth, motion
     from ...video import picture, loops  # numpy and friends: only when something is drawn
 
-    # Decode with headroom for the push-in (or the parallax margin), so the closest frame is still sharp.
+    # Decode with headroom for the push-in, so the closest frame is still sharp.
     source = picture.load(image, math.ceil(size[0] * motion.ZOOM_NEAR * 1.1))
     if motion_kind == "parallax" or (motion_kind == "auto" and depth.is_photograph(source)):
         depth_map = _depth_model(model)(source) if model is not None else depth.estimate(source)

@@ -1,7 +1,9 @@
 """The local animator's camera: a slow push toward what matters in the picture, drawn with sub-pixel precision.
 
 Every frame is cut from the still with a fractional box and resampled (Pillow's `resize(box=...)`), so slow motion
-glides instead of stepping a whole pixel at a time, and the box always stays inside the picture: no border.
+glides instead of stepping a whole pixel at a time, and the box always stays inside the picture: no border. Never
+worse than the still: the first frame is the whole still, no frame leaves out more than 3% of any edge, and each
+frame's fine detail is given back after resampling (`detail`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ import numpy as np
 from PIL import Image
 
 from ...video import yuv
+from . import detail
 
-# How far the camera pushes in: from 5% to 16% closer than the whole picture. Gentle on purpose.
-ZOOM_NEAR = 1.16
-ZOOM_FAR = 1.05
+# How far the camera pushes in: from the whole picture (the first frame is the still) to 3% closer, so that no
+# frame leaves out more than 3% of any edge, even where the push ends against one side. Gentle on purpose.
+ZOOM_NEAR = 1.03
+ZOOM_FAR = 1.0
 
 
 def detail_center(image: Image.Image) -> tuple[float, float]:
@@ -50,17 +54,20 @@ class KenBurns:
     zoom_near: float = ZOOM_NEAR
 
     def box(self, progress: float, sway: float, size: tuple[int, int]) -> tuple[float, float, float, float]:
-        """The source rectangle at `progress` (0 = far, 1 = near), nudged sideways by `sway` in [-1, 1]."""
+        """The source rectangle at `progress` (0 = far, 1 = near), nudged sideways by `sway` in [-1, 1].
+
+        The camera leans toward the target within the room the zoom leaves (never pressed against an edge, where
+        it would stop short): a lean of 1 puts the box against one side, which at most leaves out 1 - 1/zoom."""
         width, height = size
         zoom = self.zoom_far + (self.zoom_near - self.zoom_far) * progress
+        room = (1 - 1 / zoom) / 2  # how far the box's centre may move from the middle, as a fraction
+        # Toward the subject, plus a small sideways drift that keeps the camera moving while the push turns round.
+        lean_x = 0.75 * min(max(2 * self.target[0] - 1, -1.0), 1.0) + 0.25 * sway
+        lean_y = min(max(2 * self.target[1] - 1, -1.0), 1.0)
         box_w, box_h = width / zoom, height / zoom
-        cx = 0.5 + (self.target[0] - 0.5) * progress
-        cy = 0.5 + (self.target[1] - 0.5) * progress
-        # A small sideways drift keeps the camera moving while the push turns round.
-        cx += sway * (1 - 1 / self.zoom_far) * 0.35
-        x0 = min(max(cx * width - box_w / 2, 0.0), width - box_w)
-        y0 = min(max(cy * height - box_h / 2, 0.0), height - box_h)
-        return x0, y0, x0 + box_w, y0 + box_h
+        x0 = (0.5 + room * lean_x) * width - box_w / 2
+        y0 = (0.5 + room * lean_y) * height - box_h / 2
+        return max(x0, 0.0), max(y0, 0.0), min(x0 + box_w, width), min(y0 + box_h, height)
 
 
 def smoothstep(t: float) -> float:
@@ -82,6 +89,7 @@ def kenburns_frames(
     path = KenBurns((min(max(cx, 0.0), 1.0), min(max(cy, 0.0), 1.0)))
     turn = 1 if take % 2 else -1
     luma, *chroma = yuv.from_image(image)
+    target = detail.still_energy(luma, size)
     half = (size[0] // 2, size[1] // 2)
     for index in range(count):
         if periodic:
@@ -92,15 +100,18 @@ def kenburns_frames(
             progress = smoothstep(index / max(1, count - 1))
             sway = 0.0
         box = path.box(progress, sway, image.size)
+        frame = yuv.new(size)
+        y, u, v = yuv.planes(frame, size)
+        y[...] = np.asarray(luma.resize(size, Image.Resampling.BICUBIC, box=box))
+        detail.restore(y, target)
         # Chroma is cut from its half-size planes with the same box, halved.
-        y = luma.resize(size, Image.Resampling.BICUBIC, box=box)
-        u, v = (plane.resize(half, Image.Resampling.BICUBIC, box=tuple(c / 2 for c in box)) for plane in chroma)
-        yield yuv.join(y, u, v)
+        for plane, drawn in zip((u, v), chroma):
+            plane[...] = np.asarray(drawn.resize(half, Image.Resampling.BICUBIC, box=tuple(c / 2 for c in box)))
+        yield frame
 
 
 # --- 2.5D parallax ------------------------------------------------------------------------------------------
 
-PARALLAX_MARGIN = 0.04  # of each side, kept out of frame so that the warp never reaches the picture's edge
 PARALLAX_STRENGTH = 0.035  # camera orbit radius, as a fraction of the width: near and far parts part by this much
 
 # The warp runs in whole numbers: positions in 1/64 px (finer than any eye sees in a motion of a pixel a frame or
@@ -119,9 +130,8 @@ class _Layer:
     """Planes of the picture warped together (the luma; or both chromas, at half size), packed into lanes, and
     where each of the frame's samples sits over them."""
 
-    def __init__(self, planes: list[np.ndarray], near: np.ndarray, margin: tuple[int, int]) -> None:
-        """`planes`: this layer of the picture, margins included; `near`: the depth (-0.5 far to 0.5 near) at each
-        sample of the frame; `margin`: where the frame starts in the picture, in 1/64 px."""
+    def __init__(self, planes: list[np.ndarray], near: np.ndarray) -> None:
+        """`planes`: this layer of the picture; `near`: the depth (-0.5 far to 0.5 near) at each of its samples."""
         height, width = planes[0].shape
         self.dtype = np.uint32 if len(planes) == 1 else np.uint64
         # One spare row: the bilinear neighbours of the last row's samples stay inside the array.
@@ -132,8 +142,8 @@ class _Layer:
         self.stride, self.lanes = width, len(planes)
         self.near = np.round(near * (1 << _DEPTH_BITS)).astype(np.int32)
         one = 1 << _SUBPIXEL
-        self.xs = (np.arange(near.shape[1], dtype=np.int32) * one + margin[0])[None, :]
-        self.ys = (np.arange(near.shape[0], dtype=np.int32) * one + margin[1])[:, None]
+        self.xs = (np.arange(near.shape[1], dtype=np.int32) * one)[None, :]
+        self.ys = (np.arange(near.shape[0], dtype=np.int32) * one)[:, None]
         self.limits = ((width - 1) * one - 1, (height - 1) * one - 1)
 
     def draw(self, dx: int, dy: int, out: tuple[np.ndarray, ...]) -> None:
@@ -162,41 +172,54 @@ class _Layer:
                 plane[row : row + _ROWS] = (mixed >> shift) & mask
 
 
+def _pinned(near: np.ndarray, band: float) -> np.ndarray:
+    """The depth, eased to the middle distance (0: it does not move) within `band` pixels of the frame's edges, so
+    that the whole picture stays in frame, its edges where the editor framed them, and the warp never samples
+    outside it."""
+    height, width = near.shape
+    xs = np.minimum(np.arange(width) + 0.5, width - 0.5 - np.arange(width)) / band
+    ys = np.minimum(np.arange(height) + 0.5, height - 0.5 - np.arange(height)) / band
+    ease = np.minimum(np.clip(ys, 0, 1)[:, None], np.clip(xs, 0, 1)[None, :]).astype(np.float32)
+    return near * (ease * ease * (3 - 2 * ease))
+
+
 def parallax_frames(
     image: Image.Image, depth: np.ndarray, size: tuple[int, int], count: int, take: int = 1
 ) -> Iterator[np.ndarray]:
     """`count` I420 frames of a small camera orbit over the picture: near parts (depth 1) move against far ones
     (depth 0) about the middle distance. Each sample of the frame is taken from the picture backward, bilinearly,
     at its own depth's offset, so nothing tears and nothing is left empty; the orbit is periodic, so the loop is
-    seamless. Chroma is warped at half size, as the frame holds it. `depth` is a map of `image`'s size. Neither
-    is kept once the warp is set up."""
+    seamless, and it starts where the camera took the picture, so the first frame is the still. Chroma is warped
+    at half size, as the frame holds it. `depth` is a map of `image`'s size. Neither is kept once the warp is set
+    up."""
     width, height = size
-    margin_x, margin_y = round(width * PARALLAX_MARGIN), round(height * PARALLAX_MARGIN)
-    source_size = (width + 2 * margin_x, height + 2 * margin_y)
+    # The orbit's radius: at depth +-0.5 a sample moves by up to the radius (the camera's offset reaches twice it).
+    radius = width * PARALLAX_STRENGTH
+    target = detail.still_energy(yuv.from_image(image)[0], size)
     # The depth, then the picture, each let go as soon as its reduced form is made: the largest moment of a worker.
-    depth_map = Image.fromarray(depth.astype(np.float32), mode="F").resize(source_size, Image.Resampling.BILINEAR)
+    depth_map = Image.fromarray(depth.astype(np.float32), mode="F").resize(size, Image.Resampling.BILINEAR)
     del depth
-    near = np.asarray(depth_map, dtype=np.float32)[margin_y : margin_y + height, margin_x : margin_x + width] - 0.5
+    near = _pinned(np.asarray(depth_map, dtype=np.float32) - 0.5, 1.5 * radius)
     del depth_map
     near_half = np.asarray(Image.fromarray(near, mode="F").resize((width // 2, height // 2), Image.Resampling.BOX))
-    y, u, v = yuv.from_image(image.resize(source_size, Image.Resampling.LANCZOS))
+    y, u, v = yuv.from_image(image.resize(size, Image.Resampling.LANCZOS))
     del image
-    one = 1 << _SUBPIXEL
-    # Chroma sample i covers the frame's pixels 2i and 2i+1, as chroma pixel j covers the picture's 2j and 2j+1:
-    # the same place in half-size units, margins halved.
-    luma = _Layer([np.asarray(y)], near, (margin_x * one, margin_y * one))
-    chroma = _Layer([np.asarray(u), np.asarray(v)], near_half, (margin_x * one // 2, margin_y * one // 2))
+    # Chroma sample i covers the frame's pixels 2i and 2i+1, as chroma pixel j covers the picture's 2j and 2j+1.
+    luma = _Layer([np.asarray(y)], near)
+    chroma = _Layer([np.asarray(u), np.asarray(v)], near_half)
     del y, u, v, near, near_half
-    # Never further than the margin: the biggest offset is half the orbit (depth 0 or 1 against 0.5).
-    radius = min(width * PARALLAX_STRENGTH, 1.8 * margin_x, 1.8 * margin_y * 2)
+    one = 1 << _SUBPIXEL
     turn = 1 if take % 2 else -1
-    start = 0.9 * (take - 1)  # another take starts the orbit elsewhere
+    start = 0.9 * (take - 1)  # another take leans another way first
     for index in range(count):
-        angle = start + turn * 2 * math.pi * index / count
-        dx = round(radius * math.cos(angle) * one)  # the camera's offset this frame, in 1/64 px at depth +-1
-        dy = round(0.5 * radius * math.sin(angle) * one)
+        angle = turn * 2 * math.pi * index / count
+        # A circle through the camera's own place (offset 0 at the first frame), turned by the take.
+        ox, oy = radius * (math.cos(angle) - 1), 0.6 * radius * math.sin(angle)
+        dx = round((ox * math.cos(start) - oy * math.sin(start)) * one)  # in 1/64 px at depth +-1
+        dy = round((ox * math.sin(start) + oy * math.cos(start)) * one)
         frame = yuv.new(size)
         planes = yuv.planes(frame, size)
         luma.draw(dx, dy, planes[:1])
+        detail.restore(planes[0], target)
         chroma.draw(round(dx / 2), round(dy / 2), planes[1:])  # in half-size pixels
         yield frame
