@@ -26,10 +26,10 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from mkdocs_animate_plugin.video import media, yuv
-from mkdocs_animate_plugin.video.outputs import KINDS
 from mkdocs_animate_plugin.providers.base import AnimationRequest
 from mkdocs_animate_plugin.providers.local.provider import draw
+from mkdocs_animate_plugin.video import media, yuv
+from mkdocs_animate_plugin.video.outputs import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS_MEASURED = ("video", "av1", "avif", "webp", "gif")
@@ -155,9 +155,7 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="also other encoder settings")
     parser.add_argument("--only", help="one image of the example site, by file name")
     args = parser.parse_args()
-    print(
-        f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} on {os.cpu_count()} cores"
-    )
+    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} on {os.cpu_count()} cores")
     requests = example_requests(args.duration)
     if args.only:
         requests = [r for r in requests if r.image.name == args.only]
@@ -172,9 +170,7 @@ def main() -> None:
                 frames = list(drawn.frames)
                 raw = folder / "frames.yuv"
                 raw.write_bytes(b"".join(frame.tobytes() for frame in frames))
-                kinds = [
-                    k for k in KINDS_MEASURED if (KINDS[k].clip_rate if fps == 24 else not KINDS[k].clip_rate)
-                ]
+                kinds = [k for k in KINDS_MEASURED if (KINDS[k].clip_rate if fps == 24 else not KINDS[k].clip_rate)]
                 rows = [(NAMES[k], k, None) for k in kinds]
                 if args.sweep and fps == 24:
                     rows += SWEEP

@@ -199,10 +199,11 @@ def cold_build(root: Path, plugin_path: Path | None) -> dict[str, float]:
 
 def profile(image: Path, duration: int) -> None:
     """CPU seconds per clip on one core (drawing in this process, encoding in its ffmpeg), at 640 and 1280 px."""
-    from mkdocs_animate_plugin.video import picture as images, media
-    from mkdocs_animate_plugin.selection import stills
     from mkdocs_animate_plugin.providers.base import AnimationRequest
     from mkdocs_animate_plugin.providers.local.provider import draw
+    from mkdocs_animate_plugin.selection import stills
+    from mkdocs_animate_plugin.video import media, x264
+    from mkdocs_animate_plugin.video import picture as images
 
     def cpu() -> float:
         own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -228,7 +229,7 @@ def profile(image: Path, duration: int) -> None:
                 per_width[width] = total
                 print(
                     f"  {motion:8} {size[0]}x{size[1]}: {total:5.2f} CPU s (drawing {drawn - start:4.2f}, encoding "
-                    f"and probing {total - (drawn - start):4.2f}, x264 {media.x264_preset(size)}), "
+                    f"and probing {total - (drawn - start):4.2f}, x264 {x264.preset(size)}), "
                     f"{dest.stat().st_size / 1024:.0f} KiB"
                 )
             print(f"  {motion:8} 1280 px / 640 px: {per_width[1280] / per_width[640]:.2f}x (the target is within 2.5x)")
@@ -264,8 +265,10 @@ def main() -> None:
         print(f"  wall {result['wall']:.1f} s; CPU {result['cpu']:.1f} s; CPU/wall {busy:.2f} "
               f"({100 * busy / cores:.0f}% of {cores} cores); the machine was idle {100 * result['idle']:.0f}% of "
               "the time (other work took the rest)")  # fmt: skip
-        print(f"  peak memory of the build's process tree: {result['rss'] / 2**20:.0f} MB resident (sum of RSS), "
-              f"{result['pss'] / 2**20:.0f} MB proportional (sum of PSS), at most {result['processes']} processes")
+        print(
+            f"  peak memory of the build's process tree: {result['rss'] / 2**20:.0f} MB resident (sum of RSS), "
+            f"{result['pss'] / 2**20:.0f} MB proportional (sum of PSS), at most {result['processes']} processes"
+        )
         if result["distinct"]:
             print(f"  peak physical memory of the tree, each page once (sampled every second): "
                   f"{result['distinct'] / 2**20:.0f} MB")  # fmt: skip

@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from mkdocs_animate_plugin.video.outputs import OUTPUTS
-from mkdocs_animate_plugin.video import picture as images, media, yuv
-from mkdocs_animate_plugin.selection import stills
 from mkdocs_animate_plugin.providers.base import AnimationRequest
 from mkdocs_animate_plugin.providers.local.provider import draw
+from mkdocs_animate_plugin.selection import stills
+from mkdocs_animate_plugin.video import media, yuv
+from mkdocs_animate_plugin.video import picture as images
+from mkdocs_animate_plugin.video.outputs import OUTPUTS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -66,15 +67,33 @@ def main() -> None:
             if output == "gif":
                 plain = Path(folder) / "plain.gif"
                 subprocess.run(
-                    [media.ffmpeg(), "-v", "error", "-f", "rawvideo", "-pix_fmt", yuv.PIX_FMT, "-s", f"{width}x{height}",
-                     "-r", str(fps), "-i", "-", str(plain)], input=b"".join(f.tobytes() for f in frames), check=True,
-                )  # fmt: skip
+                    [
+                        media.ffmpeg(),
+                        "-v",
+                        "error",
+                        "-f",
+                        "rawvideo",
+                        "-pix_fmt",
+                        yuv.PIX_FMT,
+                        "-s",
+                        f"{width}x{height}",
+                        "-r",
+                        str(fps),
+                        "-i",
+                        "-",
+                        str(plain),
+                    ],
+                    input=b"".join(f.tobytes() for f in frames),
+                    check=True,
+                )
                 print(
-                    f"  gif    palette {psnr(dest, frames, (width, height)):.1f} dB, {dest.stat().st_size / 1024:.0f} KiB;"
-                    f" plain ffmpeg GIF {psnr(plain, frames, (width, height)):.1f} dB, {plain.stat().st_size / 1024:.0f} KiB"
+                    f"  gif    palette {psnr(dest, frames, (width, height)):.1f} dB, "
+                    f"{dest.stat().st_size / 1024:.0f} KiB; plain ffmpeg GIF "
+                    f"{psnr(plain, frames, (width, height)):.1f} dB, {plain.stat().st_size / 1024:.0f} KiB"
                 )
             print(
-                f"  {output:5}  wall {wall:5.2f} s  cpu {used:5.2f} s (drawing {drawn:4.2f} s)  {info.frames:3d} frames @ {fps} fps  "
+                f"  {output:5}  wall {wall:5.2f} s  cpu {used:5.2f} s (drawing {drawn:4.2f} s)  "
+                f"{info.frames:3d} frames @ {fps} fps  "
                 f"{dest.stat().st_size / 1024:8.1f} KiB"
             )
         # Per motion: CPU seconds to draw one 5 s clip at 24 fps, on one core (the drawing is single-threaded).
@@ -98,8 +117,10 @@ def main() -> None:
             pass
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        print(f"  4000x3000 photo -> 640 px parallax: peak Python memory {peak / 2**20:.0f} MiB "
-              f"(a full decode is {4000 * 3000 * 3 / 2**20:.0f} MiB of RGB before any work; JPEG draft decodes at 1/4)")
+        print(
+            f"  4000x3000 photo -> 640 px parallax: peak Python memory {peak / 2**20:.0f} MiB "
+            f"(a full decode is {4000 * 3000 * 3 / 2**20:.0f} MiB of RGB before any work; JPEG draft decodes at 1/4)"
+        )
     sys.stdout.flush()
 
 

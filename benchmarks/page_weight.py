@@ -9,9 +9,10 @@ The example site is built (local animator, `width: auto`) three ways, into one c
     av1+avif    the same, and the pictures made GIF or WebP made animated AVIF instead (`data-animate-output`)
 
 Each page is opened in headless Chromium (Debian's, as the tests use it) in a fresh context (an empty browser
-cache), served from 127.0.0.1, at 1280x900 and as a phone (390x844, where the pages are longer than the view). Bytes are what went over the wire (Chrome DevTools' `encodedDataLength`,
-headers included): on first view (the page loaded, the network quiet for a moment), and after scrolling to the
-end. Prints each page, the animation bytes apart, and which page is the heaviest.
+cache), served from 127.0.0.1, at 1280x900 and as a phone (390x844, where the pages are longer than the view).
+Bytes are what went over the wire (Chrome DevTools' `encodedDataLength`, headers included): on first view (the
+page loaded, the network quiet for a moment), and after scrolling to the end. Prints each page, the animation
+bytes apart, and which page is the heaviest.
 """
 
 from __future__ import annotations
@@ -60,9 +61,7 @@ def build(root: Path, variant: str, duration: int, cache: Path) -> tuple[Path, f
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     started = time.perf_counter()
     env = {k: v for k, v in os.environ.items() if k != "AIMLAPI_API_KEY"}
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_path)], check=True, env=env
-    )
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_path)], check=True, env=env)
     return folder / "site", time.perf_counter() - started
 
 
@@ -141,9 +140,7 @@ def main() -> None:
                         path = "/" + html.parent.relative_to(site).as_posix()
                         path = "/" if path == "/." else path + "/"
                         for name, viewport in VIEWPORTS.items():
-                            results.setdefault((path, name), {})[variant] = weigh(
-                                browser, base + path, viewport
-                            )
+                            results.setdefault((path, name), {})[variant] = weigh(browser, base + path, viewport)
                 finally:
                     server.shutdown()
             browser.close()
@@ -151,9 +148,7 @@ def main() -> None:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     heaviest = max(results, key=lambda key: results[key]["before"]["end"])[0]
-    print(
-        "\n| page | viewport | variant | first view KiB (animations) | after scrolling to the end KiB (animations) |"
-    )
+    print("\n| page | viewport | variant | first view KiB (animations) | after scrolling to the end KiB (animations) |")
     print("| --- | --- | --- | --- | --- |")
     for (path, name), variants in sorted(results.items(), key=lambda item: (item[0][0] != heaviest, item[0])):
         for variant, w in variants.items():

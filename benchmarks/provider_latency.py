@@ -54,12 +54,16 @@ def main() -> None:
         )  # fmt: skip
         wall = time.perf_counter() - started
         last_download = max(c["time"] for c in standin.calls if c["endpoint"] == "download") - (
-            min(c["time"] for c in standin.calls))
+            min(c["time"] for c in standin.calls)
+        )
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         standin.stop()
     bound = math.ceil(args.images / args.concurrency) * args.latency
     print(f"{args.images} images, latency {args.latency:g} s, concurrency {args.concurrency}")
-    print(f"wall time: {wall:.1f} s (scheduler bound ceil({args.images}/{args.concurrency}) x {args.latency:g} s = {bound:.0f} s)")
+    print(
+        f"wall time: {wall:.1f} s (scheduler bound ceil({args.images}/{args.concurrency}) x {args.latency:g} s "
+        f"= {bound:.0f} s)"
+    )
     print(f"from the first provider call to the last clip downloaded: {last_download:.1f} s (the rest is encoding)")
     calls = {name: standin.count(name) for name in ("chat", "create", "poll", "download")}
     print(f"calls: {calls}")

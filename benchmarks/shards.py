@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from remote_cache import S3Server
+from remote_cache import S3Server  # noqa: E402  (found through the path set above)
 
-from tests.conftest import picture
-from tests.standin import KEY, StandIn
+from tests.conftest import picture  # noqa: E402
+from tests.standin import KEY, StandIn  # noqa: E402
 
 STORE_ENV = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
              "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
@@ -65,8 +65,7 @@ def at_once(commands: list[list[str]], env: dict) -> tuple[float, list[int]]:
     """Start every command at once and wait for all: the wall time, and what each made (its summary's "N new")."""
     started = time.perf_counter()
     runs = [
-        subprocess.Popen(c, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        for c in commands
+        subprocess.Popen(c, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for c in commands
     ]
     made = []
     for run, command in zip(runs, commands):
@@ -92,9 +91,7 @@ def scenario(label: str, template: Path, work: Path, url: str, env: dict, paid) 
         before = paid()
         wall, made = at_once(shards, env)
         spent = paid() - before
-        publish, again = at_once(
-            [mkdocs + [str(checkout(template, work / label / f"{n}-publish", prefix))]], env
-        )
+        publish, again = at_once([mkdocs + [str(checkout(template, work / label / f"{n}-publish", prefix))]], env)
         shares = "+".join(map(str, made))
         print(
             f"  {n} shard(s) at once    {wall:6.1f} s   {shares} made, {spent} paid; then the publishing build "
@@ -106,12 +103,8 @@ def scenario(label: str, template: Path, work: Path, url: str, env: dict, paid) 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--images", type=int, default=12, help="images of the paid site")
-    parser.add_argument(
-        "--latency", type=float, default=10.0, help="seconds from submission to a clip (paid path)"
-    )
-    parser.add_argument(
-        "--concurrency", type=int, default=2, help="generations in flight per runner (paid path)"
-    )
+    parser.add_argument("--latency", type=float, default=10.0, help="seconds from submission to a clip (paid path)")
+    parser.add_argument("--concurrency", type=int, default=2, help="generations in flight per runner (paid path)")
     parser.add_argument("--local-images", type=int, default=16, help="images of the local animator's site")
     parser.add_argument("--width", type=int, default=320)
     args = parser.parse_args()

@@ -46,7 +46,9 @@ def make_clip(image: Path, motion: str, duration: int, dest: Path) -> tuple[int,
         from mkdocs_animate_plugin.selection import rules, stills
         from mkdocs_animate_plugin.video import media, picture
     except ImportError:  # a checkout from before it (`--before`)
-        from mkdocs_animate_plugin import images as picture, media, select as rules, stills
+        from mkdocs_animate_plugin import images as picture
+        from mkdocs_animate_plugin import media, stills
+        from mkdocs_animate_plugin import select as rules
 
     still = picture.probe(image)
     width = rules.clip_width("auto", {}, (still.width, still.height))

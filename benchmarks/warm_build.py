@@ -87,7 +87,10 @@ def main() -> None:
             make_site(root, args.pages, args.width, args.duration)
         set_enabled(root, True)
         cold, _ = build(root)
-        print(f"cold build ({args.pages} pages, {args.pages * 2} images, {args.width} px, {args.duration} s): {cold:.1f} s")
+        print(
+            f"cold build ({args.pages} pages, {args.pages * 2} images, {args.width} px, {args.duration} s): "
+            f"{cold:.1f} s"
+        )
         runs: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
         for _ in range(args.repeat):
             for enabled in (True, False):  # alternated, so that a slow spell of the machine hits both

@@ -28,7 +28,9 @@ def require():
     """Playwright's sync API, or a skip (a failure under CI=true) that says what is missing."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
-            raise RuntimeError("CI=true: the browser tests must run, but Chromium is missing (apt-get install chromium)")
+            raise RuntimeError(
+                "CI=true: the browser tests must run, but Chromium is missing (apt-get install chromium)"
+            )
         pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
     return pytest.importorskip("playwright.sync_api", reason="the test extra's playwright is not installed")
 

@@ -161,7 +161,9 @@ def rgb(source: Path | list[np.ndarray], size: tuple[int, int]) -> list[np.ndarr
         "-f", "rawvideo", "-pix_fmt", yuv.PIX_FMT, "-s", f"{width}x{height}", "-i", "-"]  # fmt: skip
     out = subprocess.run(
         [media.ffmpeg(), "-v", "error", *given, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        input=raw, capture_output=True, check=True,
+        input=raw,
+        capture_output=True,
+        check=True,
     ).stdout
     return list(np.frombuffer(out, dtype=np.uint8).reshape(-1, height, width, 3))
 

@@ -8,7 +8,8 @@ through the plugin's table), and no field the schema does not name: any other fi
 or value, a missing required field or the wrong endpoint is a 400 with the documented body ("Body validation
 error!" and a requestId; `refusals` says why). A clip comes back to its first frame only when the request asked
 for it (the start image as the end frame, or `loop: true`), else it pans away; it has a sound track when the
-model's audio switch is on (as sent, else its schema's default). A finished generation reports `meta.usage.credits_used`.
+model's audio switch is on (as sent, else its schema's default). A finished generation reports
+`meta.usage.credits_used`.
 
     standin.fail("create", 429, 500)       the next two creates answer 429 (Retry-After: 0), then 500 (403 too)
     standin.fail("poll", "error")          the next generation that completes reports status "error"
@@ -133,8 +134,13 @@ class StandIn:
             def _record(self, endpoint: str, body: dict | None = None) -> None:
                 with standin._lock:
                     standin.calls.append(
-                        {"endpoint": endpoint, "path": self.path, "body": body, "time": time.monotonic(),
-                         "headers": {k.lower(): v for k, v in self.headers.items()}}
+                        {
+                            "endpoint": endpoint,
+                            "path": self.path,
+                            "body": body,
+                            "time": time.monotonic(),
+                            "headers": {k.lower(): v for k, v in self.headers.items()},
+                        }
                     )
 
             def _authorised(self) -> bool:
@@ -147,15 +153,22 @@ class StandIn:
                 """The documented error body: {message, path, requestId, statusCode, timestamp}."""
                 with standin._lock:
                     request_id = f"req-{len(standin.calls):05d}"
-                body = {"message": message, "path": urlsplit(self.path).path, "requestId": request_id,
-                        "statusCode": status, "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}  # fmt: skip
+                body = {
+                    "message": message,
+                    "path": urlsplit(self.path).path,
+                    "requestId": request_id,
+                    "statusCode": status,
+                    "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                }
                 self._send(status, body, headers=headers)
 
             def _injected(self, endpoint: str) -> bool:
                 fault = standin._fault(endpoint)
                 if isinstance(fault, int):
                     headers = {"Retry-After": "0"} if fault == 429 else {}
-                    message = {400: "Body validation error!", 403: "Insufficient credits"}.get(fault, f"injected {fault}")
+                    message = {400: "Body validation error!", 403: "Insufficient credits"}.get(
+                        fault, f"injected {fault}"
+                    )
                     self._error(fault, message, headers=headers)
                     return True
                 if fault is not None:
@@ -218,8 +231,15 @@ class StandIn:
                             standin._make_clip(generation, record["body"])
                             record["outcome"] = "completed"
                 if record["outcome"] == "error":
-                    return self._send(200, {"id": generation, "status": "error", "video": None,
-                                            "error": {"name": "GenerationError", "message": "injected failure"}})  # fmt: skip
+                    return self._send(
+                        200,
+                        {
+                            "id": generation,
+                            "status": "error",
+                            "video": None,
+                            "error": {"name": "GenerationError", "message": "injected failure"},
+                        },
+                    )
                 url = f"{standin.base_url}/files/{generation}.mp4"
                 meta = {"usage": {"credits_used": standin.credits}} if standin.credits is not None else None
                 return self._send(200, {"id": generation, "status": "completed", "error": None, "meta": meta,

@@ -48,7 +48,11 @@ def test_request_shapes_auth_and_a_clip(paid_site, standin):
     assert create["headers"]["authorization"] == f"Bearer {KEY}"
     (download,) = [c for c in standin.calls if c["endpoint"] == "download"]
     assert "authorization" not in download["headers"], "the CDN link is fetched without the key"
-    src = lxml.html.fromstring(built.html("index.html")).xpath("//img[@data-animate-type='video/mp4']")[0].get("data-animate-src")
+    src = (
+        lxml.html.fromstring(built.html("index.html"))
+        .xpath("//img[@data-animate-type='video/mp4']")[0]
+        .get("data-animate-src")
+    )
     info = media.probe(built.site / src)
     assert (info.codec, info.width, info.height, info.has_audio) == ("h264", 160, 120, False)
     assert "1 new paid clip(s), $0.42 spent" in built.summary, "credits_used: 840,000 credits = $0.42"

@@ -61,13 +61,16 @@ def open_page(browser, url: str, **options):
 
 
 STATE = """v => ({paused: v.paused, muted: v.muted, loop: v.loop, time: v.currentTime, ended: v.ended,
-                  ready: v.readyState, width: v.getBoundingClientRect().width, height: v.getBoundingClientRect().height})"""
+                  ready: v.readyState, width: v.getBoundingClientRect().width,
+                  height: v.getBoundingClientRect().height})"""
 ITEMS = "window.mkdocsAnimate.items()"
 LAYER = "video.animate-layer"  # playwright's CSS locators reach into the open shadow roots the script makes
 
 
 def wait_playing(page, index: int = 0) -> None:
-    page.wait_for_function(f"() => {ITEMS}.length && !{ITEMS}[{index}].layer.paused && {ITEMS}[{index}].layer.currentTime > 0")
+    page.wait_for_function(
+        f"() => {ITEMS}.length && !{ITEMS}[{index}].layer.paused && {ITEMS}[{index}].layer.currentTime > 0"
+    )
 
 
 def test_videos_play_muted_and_loop(browser, served):
@@ -138,14 +141,18 @@ def test_button_click_and_keyboard_pause_and_play(browser, served):
 def test_reduced_motion_shows_the_stills(browser, served):
     page, errors = new_page(browser, reduced_motion="reduce")
     clips: list[str] = []
-    page.on("request", lambda r: clips.append(r.url) if "/assets/animate/" in r.url and "animate." not in r.url else None)
+    page.on(
+        "request", lambda r: clips.append(r.url) if "/assets/animate/" in r.url and "animate." not in r.url else None
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(served + "/")
     page.wait_for_load_state("networkidle")
     page.wait_for_function(f"() => {ITEMS}.length === 3")
     page.wait_for_timeout(500)
     assert clips == [], "no clip is downloaded"
-    items = page.evaluate(f"() => {ITEMS}.map(i => [getComputedStyle(i.layer).opacity, i.button.getAttribute('aria-label')])")
+    items = page.evaluate(
+        f"() => {ITEMS}.map(i => [getComputedStyle(i.layer).opacity, i.button.getAttribute('aria-label')])"
+    )
     assert items == [["0", "Play animation"]] * 3, "the stills show; the button offers to play"
     assert page.locator(LAYER).evaluate("v => v.paused && v.currentTime === 0")
     assert errors == []
@@ -191,8 +198,13 @@ def twenty(tmp_path_factory):
                      markdown_extensions=["attr_list"])  # fmt: skip
     site.image("img/a.png", picture(320, 240, seed=3))
     words = "\n\n".join(["Words between the pictures, as many as a page of an encyclopedia has."] * 6)
-    site.page("index.md", "# Twenty\n\n" + "\n\n".join(
-        f"![Picture {n}](img/a.png){{ data-animate data-animate-take={n} }}\n\n{words}" for n in range(1, 21)))  # fmt: skip
+    site.page(
+        "index.md",
+        "# Twenty\n\n"
+        + "\n\n".join(
+            f"![Picture {n}](img/a.png){{ data-animate data-animate-take={n} }}\n\n{words}" for n in range(1, 21)
+        ),
+    )
     built = site.build()
     assert "20 image(s) animated from 20 animation(s)" in built.summary
     server, url = serve(built.site)
@@ -232,7 +244,9 @@ def test_only_the_animations_near_the_view_download_and_play(browser, twenty):
     page.wait_for_timeout(500)
     assert len(clips) == 20
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "twenty-requests.txt").write_text(f"opened at the top: {opened} of 20 clips\nafter scrolling: {len(clips)}\n")
+    (ARTIFACTS / "twenty-requests.txt").write_text(
+        f"opened at the top: {opened} of 20 clips\nafter scrolling: {len(clips)}\n"
+    )
     assert errors == []
 
 
@@ -287,8 +301,8 @@ def material_site(tmp_path):
     config["markdown_extensions"] = [*config.get("markdown_extensions", []), "pymdownx.superfences",
                                      {"pymdownx.tabbed": {"alternate_style": True}}]  # fmt: skip
     (root / "docs" / "tabs.md").write_text(
-        "# Tabs\n\n=== \"Shown\"\n\n    ![In the shown tab](img/rocket.jpg){ data-animate }\n\n"
-        "=== \"Hidden\"\n\n    ![In the hidden tab](img/coffee.png){ data-animate data-animate-take=9 }\n"
+        '# Tabs\n\n=== "Shown"\n\n    ![In the shown tab](img/rocket.jpg){ data-animate }\n\n'
+        '=== "Hidden"\n\n    ![In the hidden tab](img/coffee.png){ data-animate data-animate-take=9 }\n'
     )
     # Instant navigation needs site_url: serve where the site says it lives.
     port = free_port()
@@ -305,7 +319,9 @@ def material_site(tmp_path):
 def test_material_instant_navigation_tabs_and_dark_mode(browser, material_site):
     page, errors = open_page(browser, material_site + "/")
     clips: list[str] = []
-    page.on("request", lambda r: clips.append(r.url) if "/assets/animate/" in r.url and "animate." not in r.url else None)
+    page.on(
+        "request", lambda r: clips.append(r.url) if "/assets/animate/" in r.url and "animate." not in r.url else None
+    )
     page.wait_for_function(f"() => window.mkdocsAnimate && {ITEMS}.length")
     # Instant navigation swaps the page without a reload: the script must set up the new page's animations too.
     page.evaluate("window.__same_document = true")
@@ -425,12 +441,16 @@ def test_lighter_files_with_reduced_motion_download_nothing(browser, lighter):
     page.wait_for_function(f"() => {ITEMS}.length === 2")
     page.wait_for_timeout(500)
     assert clips == []
-    labels = page.evaluate(f"() => {ITEMS}.map(i => [getComputedStyle(i.layer).opacity, i.button.getAttribute('aria-label')])")
+    labels = page.evaluate(
+        f"() => {ITEMS}.map(i => [getComputedStyle(i.layer).opacity, i.button.getAttribute('aria-label')])"
+    )
     assert labels == [["0", "Play animation"]] * 2
     # Asked to play, the video plays its AV1 source.
     page.locator(".animate-button").first.click()
     wait_playing(page)
-    assert clips and clips[0].endswith(".mp4") and page.evaluate(f"() => {ITEMS}[0].layer.currentSrc").endswith(clips[0])
+    assert (
+        clips and clips[0].endswith(".mp4") and page.evaluate(f"() => {ITEMS}[0].layer.currentSrc").endswith(clips[0])
+    )
     assert errors == []
     page.context.close()
 

@@ -219,7 +219,15 @@ def test_hostile_files_stay_still_with_a_warning(site, tmp_path):
         "index.md",
         "\n\n".join(
             f"![{name}](img/{name})"
-            for name in ("good.png", "empty.png", "text.jpg", "heic.jpg", "truncated.png", "truncated.jpg", "missing.png")
+            for name in (
+                "good.png",
+                "empty.png",
+                "text.jpg",
+                "heic.jpg",
+                "truncated.png",
+                "truncated.jpg",
+                "missing.png",
+            )
         ),
     )
     built = site.build()
@@ -356,4 +364,6 @@ def test_a_site_folder_that_cannot_take_an_animation_keeps_the_still(site):
     html = built.html("index.html")
     assert 'src="img/a.png"' in html and "data-animate-src" not in html
     assert "1 failed" in built.summary
-    assert any("'img/a.png' in 'index.md'" in w and "couldn't copy the animations" in w for w in built.warnings), built.warnings
+    assert any("'img/a.png' in 'index.md'" in w and "couldn't copy the animations" in w for w in built.warnings), (
+        built.warnings
+    )

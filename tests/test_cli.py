@@ -171,7 +171,12 @@ def test_site_animates_content_in_place_and_twice_changes_nothing(built, tmp_pat
         assert all(not img.get("data-animate-src") for img in tree.xpath("//img[contains(@src, 'logo')]"))
         # Outside the animated image, the page is as it was: remove the additions and compare.
         text = after[page].decode()
-        text = re.sub(r' data-animate-key="[^"]*" data-animate-src="[^"]*" data-animate-type="[^"]*" data-animate-size="[^"]*"( data-animate-min="[^"]*")?', "", text)
+        text = re.sub(
+            r' data-animate-key="[^"]*" data-animate-src="[^"]*" data-animate-type="[^"]*"'
+            r' data-animate-size="[^"]*"( data-animate-min="[^"]*")?',
+            "",
+            text,
+        )
         text = LINKS.sub("", text)
         assert text == before[page].decode()
     assert LINKS.sub("", after["404.html"].decode()) == before["404.html"].decode() != after["404.html"].decode()
@@ -230,8 +235,16 @@ def test_cache_stats_prune_and_clear(site, tmp_path):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["site", "{tmp}", "--output", "mov"], 2, "Invalid value for --output: Expected one of: ('video', 'gif', 'webp', 'avif')"),
-        (["site", "{tmp}", "--concurrency", "0"], 2, "Invalid value for --concurrency: Expected a number of at least 1"),
+        (
+            ["site", "{tmp}", "--output", "mov"],
+            2,
+            "Invalid value for --output: Expected one of: ('video', 'gif', 'webp', 'avif')",
+        ),
+        (
+            ["site", "{tmp}", "--concurrency", "0"],
+            2,
+            "Invalid value for --concurrency: Expected a number of at least 1",
+        ),
         (["site", "{tmp}/nowhere"], 2, "does not exist"),
         (["page", "{tmp}/missing.html", "-o", "{tmp}/out"], 1, "Error: no such file"),
         (["page", "http://127.0.0.1:9/page.html", "-o", "{tmp}/out"], 1, "Error: couldn't fetch the page"),

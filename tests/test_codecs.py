@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_animate_plugin.video import picture as images, media
 from mkdocs_animate_plugin.providers.local import motion
+from mkdocs_animate_plugin.video import media
+from mkdocs_animate_plugin.video import picture as images
 from mkdocs_animate_plugin.video.outputs import av1_type
 
 from .conftest import PHOTOS
@@ -45,9 +46,7 @@ def test_av1_and_h264_from_the_same_frames_av1_first(site, provider_calls):
     assert av1 != h264
     infos = [media.probe(path) for path in (av1, h264)]
     assert [info.codec for info in infos] == ["av1", "h264"]
-    assert {(i.width, i.height, i.frames, i.pix_fmt, i.has_audio) for i in infos} == {
-        (160, 106, 24, "yuv420p", False)
-    }
+    assert {(i.width, i.height, i.frames, i.pix_fmt, i.has_audio) for i in infos} == {(160, 106, 24, "yuv420p", False)}
     assert av1_type(av1.read_bytes()[:65536]) == sources[0]["type"]
     head = av1.read_bytes()
     assert head.index(b"moov") < head.index(b"mdat"), "+faststart: the index first"
@@ -55,9 +54,7 @@ def test_av1_and_h264_from_the_same_frames_av1_first(site, provider_calls):
     again = site.build(strict=True)
     assert provider_calls == ["cat.png"]
     assert again.html("index.html") == built.html("index.html")
-    assert all((again.site / source["src"]).is_file() for source in sources), (
-        "both files put into the site again"
-    )
+    assert all((again.site / source["src"]).is_file() for source in sources), "both files put into the site again"
     # H.264 alone again: the very same file from the cache, and no list of sources.
     site.configure(video_codecs=["h264"])
     plain = site.build(strict=True)
@@ -72,9 +69,7 @@ def test_a_missing_av1_source_is_made_again(site, provider_calls):
     site.page("index.md", "# Cat\n\n![Chelsea the cat](img/cat.png)\n")
     site.configure(video_codecs=["av1", "h264"])
     built = site.build(strict=True)
-    sources = json.loads(
-        attribute(still_tag(built.html("index.html"), "Chelsea the cat"), "data-animate-sources")
-    )
+    sources = json.loads(attribute(still_tag(built.html("index.html"), "Chelsea the cat"), "data-animate-sources"))
     av1_name = Path(sources[0]["src"]).name
     (site.cache / "animations" / av1_name).unlink()
     again = site.build(strict=True)
@@ -115,17 +110,13 @@ def test_an_odd_height_is_kept_though_svt_pads_it(tmp_path):
         ("h264", 160, 98, 12),
     ]
     # One encode of both gives what two separate encodes give.
-    media.encode(
-        motion.kenburns_frames(rocket, (160, 98), 12, True), (160, 98), 24, "video", tmp_path / "alone.mp4"
-    )
+    media.encode(motion.kenburns_frames(rocket, (160, 98), 12, True), (160, 98), 24, "video", tmp_path / "alone.mp4")
     assert (tmp_path / "alone.mp4").read_bytes() == (tmp_path / "h.mp4").read_bytes()
 
 
 def test_an_h264_file_is_not_taken_for_av1(tmp_path):
     rocket = images.load(PHOTOS / "rocket.jpg", 200)
-    media.encode(
-        motion.kenburns_frames(rocket, (160, 106), 12, True), (160, 106), 24, "video", tmp_path / "h.mp4"
-    )
+    media.encode(motion.kenburns_frames(rocket, (160, 106), 12, True), (160, 106), 24, "video", tmp_path / "h.mp4")
     with pytest.raises(media.MediaError, match="expected av1 but the file holds h264"):
         media.check(media.probe(tmp_path / "h.mp4"), "av1")
     assert av1_type((tmp_path / "h.mp4").read_bytes()) is None

@@ -17,11 +17,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin.video import media
 from mkdocs_animate_plugin.build import workers
 from mkdocs_animate_plugin.errors import ImageProblem
 from mkdocs_animate_plugin.providers.base import AnimationRequest
 from mkdocs_animate_plugin.providers.local.provider import draw
+from mkdocs_animate_plugin.video import media
 
 SIZE = (160, 120)
 MANY_CORES = pytest.mark.skipif(workers.cores() < 2, reason="one core: nothing to spread the drawing over")

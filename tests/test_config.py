@@ -71,13 +71,24 @@ def test_unknown_option_is_reported(tmp_path):
 
 
 def test_today_s_flat_options_keep_working_whatever_the_provider(tmp_path):
-    flat = {"base_url": "https://example.test/", "prompt_model": "m", "video_model": "luma/ray-3.2", "instructions": "i",
-            "api_key": "k", "cost_per_clip": 1, "local_motion": "kenburns"}  # fmt: skip
+    flat = {
+        "base_url": "https://example.test/",
+        "prompt_model": "m",
+        "video_model": "luma/ray-3.2",
+        "instructions": "i",
+        "api_key": "k",
+        "cost_per_clip": 1,
+        "local_motion": "kenburns",
+    }
     for provider in ("auto", "local", "aimlapi"):
         errors, warnings, config = load(tmp_path, provider=provider, **flat)
         assert (errors, warnings) == ([], [])
         plugin = config.plugins["animate"].config
-        assert (plugin.video_model, plugin.local_motion, plugin["base_url"]) == ("luma/ray-3.2", "kenburns", "https://example.test/")
+        assert (plugin.video_model, plugin.local_motion, plugin["base_url"]) == (
+            "luma/ray-3.2",
+            "kenburns",
+            "https://example.test/",
+        )
 
 
 def test_every_option_is_declared_once_and_is_a_command_line_flag():

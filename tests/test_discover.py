@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from mkdocs_animate_plugin.markup.rewrite import animated, mark, unmark
+from mkdocs_animate_plugin.markup.tags import img_tags, splice
 from mkdocs_animate_plugin.selection.discover import find_images, site_path
 from mkdocs_animate_plugin.selection.rules import url_problem
-from mkdocs_animate_plugin.markup.tags import img_tags, splice
-from mkdocs_animate_plugin.markup.rewrite import animated, mark, unmark
 
 
 def test_tags_in_comments_and_scripts_are_not_images():
@@ -109,6 +109,9 @@ def test_animated_markup_keeps_attributes():
     (tag,) = img_tags(text)
     video = animated(tag, text, "assets/animate/k.mp4", "mp4", (640, 426), (641, 427), clip="c" * 20)
     assert video.startswith(text[:-1]), "the still stays as it was written; the animation is named at its end"
-    assert video.endswith(' data-animate-key="cccccccccccccccccccc" data-animate-src="assets/animate/k.mp4" data-animate-type="video/mp4" data-animate-size="640x426">')
+    assert video.endswith(
+        ' data-animate-key="cccccccccccccccccccc" data-animate-src="assets/animate/k.mp4"'
+        ' data-animate-type="video/mp4" data-animate-size="640x426">'
+    )
     picture = animated(tag, text, "k.gif", "gif", (640, 426), clip="c" * 20)
     assert picture.startswith(text[:-1]) and ' data-animate-src="k.gif" data-animate-type="image/gif"' in picture

@@ -41,9 +41,7 @@ def images(folder: Path, icon_name: str = "icon.png") -> None:
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def counts(stderr: str) -> dict[str, int]:
@@ -102,9 +100,7 @@ def test_sphinx(tmp_path, theme):
         pytest.importorskip("sphinx_rtd_theme")
     source = tmp_path / "src"
     images(source / "pics")
-    (source / "conf.py").write_text(
-        f"project = 'Pets'\nhtml_theme = {theme!r}\nhtml_logo = 'pics/logo.jpg'\n"
-    )
+    (source / "conf.py").write_text(f"project = 'Pets'\nhtml_theme = {theme!r}\nhtml_logo = 'pics/logo.jpg'\n")
     (source / "index.rst").write_text(
         "Pets\n====\n\nCats sleep a lot.\n\n.. image:: pics/chelsea.png\n   :alt: A cat\n\n"
         ".. image:: pics/icon.png\n   :alt: An icon\n\n.. toctree::\n\n   space\n"
@@ -136,7 +132,8 @@ BASEOF = """<!doctype html>
 <body>
 <header id="header"><a href="/"><img src="/img/logo.jpg" alt="Site logo" width="400"></a></header>
 <div id="wrapper">
-<nav id="sidebar"><ul>{{ range .Site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></nav>
+<nav id="sidebar"><ul>{{ range .Site.RegularPages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></nav>
 <div id="body"><div id="body-inner">
 <h1>{{ .Title }}</h1>
 {{ block "main" . }}{{ end }}
@@ -170,9 +167,7 @@ def test_hugo_theme_without_landmarks(tmp_path):
     (content / "animals" / "rocket.md").write_text(
         "---\ntitle: Rocket\n---\nA rocket.\n\n![A rocket](/img/rocket.jpg)\n\n![icon](/img/icon.png)\n"
     )
-    (content / "animals" / "flower.md").write_text(
-        "---\ntitle: Flower\n---\n![A flower](../../img/flower.jpg)\n"
-    )
+    (content / "animals" / "flower.md").write_text("---\ntitle: Flower\n---\n![A flower](../../img/flower.jpg)\n")
     (content / "animals" / "words.md").write_text("---\ntitle: Words\n---\nNo pictures here.\n")
     build = subprocess.run(
         [hugo, "--quiet", "-s", str(root), "-d", str(root / "public")],
@@ -242,9 +237,7 @@ def zensical_project(root: Path, config: tuple[str, str]) -> Path:
     return root / "site"
 
 
-@pytest.mark.parametrize(
-    "config", [("zensical.toml", ZENSICAL_TOML), ("mkdocs.yml", MKDOCS_YML)], ids=lambda c: c[0]
-)
+@pytest.mark.parametrize("config", [("zensical.toml", ZENSICAL_TOML), ("mkdocs.yml", MKDOCS_YML)], ids=lambda c: c[0])
 def test_zensical(tmp_path, config):
     pytest.importorskip("zensical")
     root = tmp_path / "project"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_animate_plugin.video import picture as images
 from mkdocs_animate_plugin.selection.pixels import SAMPLE_WIDTH, kind_of
+from mkdocs_animate_plugin.video import picture as images
 
 from .conftest import REPO
 

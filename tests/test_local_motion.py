@@ -11,8 +11,9 @@ import pytest
 from PIL import Image, ImageDraw
 
 from mkdocs_animate_plugin.providers.local import depth, motion
-from mkdocs_animate_plugin.video import picture as images, media, yuv
 from mkdocs_animate_plugin.selection import stills
+from mkdocs_animate_plugin.video import media, yuv
+from mkdocs_animate_plugin.video import picture as images
 
 from .conftest import PHOTOS
 
@@ -67,7 +68,11 @@ def test_each_motion_is_deterministic_and_keyed(site, kind, tmp_path):
     site.page("index.md", "![cat](img/cat.png)\n")
     site.configure(local_motion=kind)
     first = site.build()
-    src = lxml.html.fromstring(first.html("index.html")).xpath("//img[@data-animate-type='video/mp4']")[0].get("data-animate-src")
+    src = (
+        lxml.html.fromstring(first.html("index.html"))
+        .xpath("//img[@data-animate-type='video/mp4']")[0]
+        .get("data-animate-src")
+    )
     made = (first.site / src).read_bytes()
     # Same image, same options, another cache: the same bytes.
     site.configure(cache_dir=str(tmp_path / "other-cache"))
@@ -76,7 +81,12 @@ def test_each_motion_is_deterministic_and_keyed(site, kind, tmp_path):
     # Another motion is another animation.
     site.configure(local_motion="parallax" if kind == "kenburns" else "kenburns")
     other = site.build()
-    assert lxml.html.fromstring(other.html("index.html")).xpath("//img[@data-animate-type='video/mp4']")[0].get("data-animate-src") != src
+    assert (
+        lxml.html.fromstring(other.html("index.html"))
+        .xpath("//img[@data-animate-type='video/mp4']")[0]
+        .get("data-animate-src")
+        != src
+    )
 
 
 def tiny_depth_model(path: Path) -> None:
@@ -108,7 +118,11 @@ def test_a_real_onnx_depth_model_drives_the_parallax(site, tmp_path):
     site.page("index.md", "![cat](img/cat.png)\n")
     site.configure(local_motion="parallax", depth_model=str(model))
     built = site.build(strict=True)
-    src = lxml.html.fromstring(built.html("index.html")).xpath("//img[@data-animate-type='video/mp4']")[0].get("data-animate-src")
+    src = (
+        lxml.html.fromstring(built.html("index.html"))
+        .xpath("//img[@data-animate-type='video/mp4']")[0]
+        .get("data-animate-src")
+    )
     assert media.probe(built.site / src).frames == 24
 
 

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin.video import picture as images, loops, media, yuv
+from mkdocs_animate_plugin.errors import ImageProblem, MediaError
 from mkdocs_animate_plugin.providers.local import motion
 from mkdocs_animate_plugin.selection import stills
-from mkdocs_animate_plugin.errors import ImageProblem, MediaError
+from mkdocs_animate_plugin.video import loops, media, yuv
+from mkdocs_animate_plugin.video import picture as images
 from mkdocs_animate_plugin.video.outputs import OUTPUTS
 from tools import clip_measures
 

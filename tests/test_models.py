@@ -12,9 +12,9 @@ import sys
 
 import pytest
 
-from mkdocs_animate_plugin.video import media
 from mkdocs_animate_plugin.providers import models
 from mkdocs_animate_plugin.providers.aimlapi.prompt import parse_answer
+from mkdocs_animate_plugin.video import media
 
 from .conftest import picture
 from .standin import KEY, PROMPT
@@ -171,7 +171,9 @@ def test_a_picture_the_vision_model_finds_unsuited_stays_still_and_is_asked_once
     again = paid_site.build()
     assert "not suited: 1" in again.summary and standin.count("chat") == 2, "the verdict is cached with the prompt"
     assert again.warnings == [] and "max_new" not in again.summary
-    paid_site.configure(select="all", max_new=20)  # the author asked for every image: the verdict is not theirs to follow
+    paid_site.configure(
+        select="all", max_new=20
+    )  # the author asked for every image: the verdict is not theirs to follow
     everything = paid_site.build()
     assert len(animations(everything)) == 2 and standin.count("chat") == 2
 

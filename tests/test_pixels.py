@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin.video import picture as images
 from mkdocs_animate_plugin.selection.pixels import SAMPLE_WIDTH, Kind, kind_of
+from mkdocs_animate_plugin.video import picture as images
 
 SET = Path(__file__).parent / "images" / "select"
 ANIMATED = {"photograph", "illustration"}
@@ -48,8 +48,14 @@ def test_animate_or_still_agrees_with_the_labels(verdicts):
     assert 1 - len(wrong) / len(verdicts) >= 0.95, report
 
 
-NAMES = {"screenshot": "screenshot", "diagram": "diagram", "chart": "chart", "text": "text", "qr": "QR code",
-         "logo": "logo"}
+NAMES = {
+    "screenshot": "screenshot",
+    "diagram": "diagram",
+    "chart": "chart",
+    "text": "text",
+    "qr": "QR code",
+    "logo": "logo",
+}
 
 
 def test_still_pictures_are_named_as_labelled(verdicts):
@@ -64,8 +70,9 @@ def test_still_pictures_are_named_as_labelled(verdicts):
     for label, row in sorted(table.items()):
         report += f"{label:>12} " + " ".join(f"{row.get(n, 0) or '.':>10}" for n in names)
         report += f"   {row.get(NAMES[label], 0)}/{sum(row.values())}\n"
-    report += "wrong: " + ", ".join(f"{p.parent.name}/{p.name} ({k.name})" for p, k in still.items()
-                                    if k.name != NAMES[p.parent.name])
+    report += "wrong: " + ", ".join(
+        f"{p.parent.name}/{p.name} ({k.name})" for p, k in still.items() if k.name != NAMES[p.parent.name]
+    )
     right = sum(k.name == NAMES[p.parent.name] for p, k in still.items())
     assert right / len(still) >= 0.85, report
 
@@ -93,8 +100,15 @@ def test_the_decision_does_not_depend_on_the_size(name, tmp_path):
     assert kind_of(sample(big)).animate and kind_of(sample(small)).animate
 
 
-@pytest.mark.parametrize("label,name", [("illustration", "emoji-whale.jpg"), ("screenshot", "mkdocs-material-index.png"),
-                                        ("chart", "bar.png"), ("logo", "simpleicons-python.png")])
+@pytest.mark.parametrize(
+    "label,name",
+    [
+        ("illustration", "emoji-whale.jpg"),
+        ("screenshot", "mkdocs-material-index.png"),
+        ("chart", "bar.png"),
+        ("logo", "simpleicons-python.png"),
+    ],
+)
 def test_flat_pictures_keep_their_decision_at_two_sizes(label, name, tmp_path):
     at_640 = sample(resized(SET / label / name, 640, tmp_path))
     at_200 = sample(resized(SET / label / name, 200, tmp_path))

@@ -126,7 +126,9 @@ def test_a_second_checkout_makes_nothing_new(bucket, server, tmp_path, provider_
     assert "(0 new, 3 from cache)" in second.summary and second.warnings == []
     assert animations(second) == animations(first)
     for name in animations(second):
-        assert (second.site / "assets/animate" / name).read_bytes() == (first.site / "assets/animate" / name).read_bytes()
+        assert (second.site / "assets/animate" / name).read_bytes() == (
+            first.site / "assets/animate" / name
+        ).read_bytes()
     gets = [r for r in sent if r[0] == "GET" and "list-type" not in r[2]]
     assert len(gets) <= 3 + 2, sent  # the three animations, the two shared memos
     # Warm on both levels: no request for what the local cache has.
@@ -260,4 +262,3 @@ def test_a_claim_left_by_a_killed_machine_is_polled_not_paid_again(bucket, stand
     assert built.warnings == [] and "(1 new, 0 from cache)" in built.summary
     assert standin.count("create") == 1, "the id in the store was polled; nothing was paid twice"
     assert len(animations(built)) == 1
-

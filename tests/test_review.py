@@ -13,8 +13,8 @@ import sys
 
 import pytest
 
-from mkdocs_animate_plugin.review.record import RECORD
 from mkdocs_animate_plugin.review.decisions import Review
+from mkdocs_animate_plugin.review.record import RECORD
 
 from .conftest import PHOTOS, REPO, picture
 
@@ -103,9 +103,7 @@ def test_scripted_review_through_real_builds(two):
         "docs/img/dog.png": "rejected",
     }
     table = review(site, "--list")
-    assert (
-        table.returncode == 0 and "1 pending" not in table.stdout and "1 approved, 1 rejected" in table.stdout
-    )
+    assert table.returncode == 0 and "1 pending" not in table.stdout and "1 approved, 1 rejected" in table.stdout
     # An unknown key is an error that says where to look.
     done = review(site, "--approve", "0123456789")
     assert done.returncode != 0 and "no animation '0123456789' in the last build" in done.stderr
@@ -226,7 +224,8 @@ def test_a_broken_review_file_names_the_line_and_the_build_goes_on(two):
     )
     built = site.build()
     assert built.warnings == [
-        f"animate: {path}:7: docs/img/dog.png: state must be approved or rejected, not 'aproved'; this entry counts as pending"
+        f"animate: {path}:7: docs/img/dog.png: state must be approved or rejected, not 'aproved'; "
+        "this entry counts as pending"
     ]
     assert "2 image(s) animated" in built.summary and "awaiting review: 1" in built.summary
     # --strict fails on it, as on any warning.
@@ -280,14 +279,8 @@ def test_the_gallery_refuses_writes_from_other_origins(two):
         url, origin = gallery.url, gallery.url.rstrip("/")
         body = json.dumps({"key": key, "action": "approve"}).encode()
         json_type = {"Content-Type": "application/json"}
-        assert (
-            _request(url, "POST", "/api/decide", body, {**json_type, "Origin": "http://evil.example"})[0]
-            == 403
-        )
-        assert (
-            _request(url, "POST", "/api/decide", body, {**json_type, "Sec-Fetch-Site": "cross-site"})[0]
-            == 403
-        )
+        assert _request(url, "POST", "/api/decide", body, {**json_type, "Origin": "http://evil.example"})[0] == 403
+        assert _request(url, "POST", "/api/decide", body, {**json_type, "Sec-Fetch-Site": "cross-site"})[0] == 403
         form = {"Content-Type": "text/plain", "Origin": origin}
         assert _request(url, "POST", "/api/decide", body, form)[0] == 415
         rebound = {**json_type, "Origin": origin, "Host": "evil.example"}
@@ -312,9 +305,20 @@ def test_the_command_serves_the_gallery_and_prints_its_url(two):
     site = two
     site.build()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs_animate_plugin.cli", "review", "-f", str(site.root / "mkdocs.yml"), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "mkdocs_animate_plugin.cli",
+            "review",
+            "-f",
+            str(site.root / "mkdocs.yml"),
+            "--port",
+            "0",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = server.stdout.readline()
         assert line.startswith("Reviewing 2 animation(s) of ") and "http://127.0.0.1:" in line
@@ -332,6 +336,7 @@ def test_the_command_serves_the_gallery_and_prints_its_url(two):
 
 
 # --- the gallery in a real browser ------------------------------------------------------------------------------
+
 
 @pytest.mark.browser
 def test_the_gallery_in_a_browser(site):
@@ -356,9 +361,7 @@ def test_the_gallery_in_a_browser(site):
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on(
-                "console", lambda message: errors.append(message.text) if message.type == "error" else None
-            )
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
             page.goto(gallery.url)
             cards = page.locator("article.clip")
             cards.first.wait_for()
@@ -370,10 +373,7 @@ def test_the_gallery_in_a_browser(site):
             )
             card = page.locator(f"article.clip[data-key='{cat}']")
             assert card.locator(".pages").inner_text() == "index.md, more.md"
-            assert (
-                card.locator(".prompt").inner_text() == "—"
-                and card.locator(".model").inner_text() == "local (auto)"
-            )
+            assert card.locator(".prompt").inner_text() == "—" and card.locator(".model").inner_text() == "local (auto)"
             assert card.locator(".cost").inner_text() == "free"
 
             # Click Approve on the cat: the file has it at once.

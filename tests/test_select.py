@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from mkdocs_animate_plugin.video import media
 from mkdocs_animate_plugin.selection.rules import MAX_AUTO_WIDTH, by_picture, clip_width, declared_size, shown_size
+from mkdocs_animate_plugin.video import media
 
 from .conftest import PHOTOS, REPO
 
@@ -88,7 +88,9 @@ def test_real_photos_animated_and_instruments_left_still(site):
     site.image("img/rocket.jpg", PHOTOS / "rocket.jpg")
     site.image("img/screen.png", screenshot)
     site.image("img/chart.png", chart)
-    site.page("index.md", "# Page\n\n![Rocket](img/rocket.jpg)\n\n![Editor](img/screen.png)\n\n![Plot](img/chart.png)\n")
+    site.page(
+        "index.md", "# Page\n\n![Rocket](img/rocket.jpg)\n\n![Editor](img/screen.png)\n\n![Plot](img/chart.png)\n"
+    )
     built = site.build()
     html = built.html("index.html")
     assert html.count(".mp4") == 1
@@ -116,7 +118,8 @@ def test_images_that_already_move_are_untouched(site):
     frames[0].save(site.docs / "still.gif")
     site.page(
         "index.md",
-        "# LED\n\n![GIF](led.gif)\n\n![WebP](led.webp){ data-animate }\n\n![APNG](led.png)\n\n![Still GIF](still.gif)\n",
+        "# LED\n\n![GIF](led.gif)\n\n![WebP](led.webp){ data-animate }\n\n"
+        "![APNG](led.png)\n\n![Still GIF](still.gif)\n",
     )
     built = site.build()
     html = built.html("index.html")
@@ -124,7 +127,9 @@ def test_images_that_already_move_are_untouched(site):
         assert tag in html
     assert '<img alt="WebP" data-animate src="led.webp" />' in html
     assert "already moving: 3" in built.summary and "1 image(s) animated" in built.summary
-    assert built.warnings == ["animate: Couldn't animate 'led.webp' in 'index.md': it has frames of its own; data-animate is ignored"]
+    assert built.warnings == [
+        "animate: Couldn't animate 'led.webp' in 'index.md': it has frames of its own; data-animate is ignored"
+    ]
 
 
 def test_shown_small_and_width_auto(site):
@@ -141,6 +146,7 @@ def test_shown_small_and_width_auto(site):
     built = site.build()
     assert "shown small: 2" in built.summary and "2 image(s) animated" in built.summary, built.summary
     sizes = sorted(
-        (media.probe(path).width, media.probe(path).height) for path in (built.site / "assets" / "animate").glob("*.mp4")
+        (media.probe(path).width, media.probe(path).height)
+        for path in (built.site / "assets" / "animate").glob("*.mp4")
     )
     assert sizes == [(640, 426)]  # shown 320 px wide: a 2x screen shows the file's 640 px, as the whole one

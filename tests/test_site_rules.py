@@ -47,9 +47,7 @@ def test_exclusions_leave_images_still_counted_and_planned(site):
     lines = plan.stdout.splitlines()
     assert re.search(r"img/mascot/owl\.png\s+skipped: excluded image: matches img/mascot/\*$", lines[1])
     assert re.search(r"img/icons/star\.png\s+skipped: excluded class: class icon$", lines[2])
-    assert re.search(r"img/cat\.png\s+cached$", lines[3]) and re.search(
-        r"img/mascot/owl\.png\s+cached$", lines[4]
-    )
+    assert re.search(r"img/cat\.png\s+cached$", lines[3]) and re.search(r"img/mascot/owl\.png\s+cached$", lines[4])
     site.configure(exclude_images=[], exclude_classes=[])
     plan = command("plan", "-f", str(site.root / "mkdocs.yml"), "--exclude-classes", "icon")
     assert plan.returncode == 0, plan.stderr

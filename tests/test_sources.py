@@ -72,9 +72,7 @@ def test_page_with_no_content_found_says_to_give_content(tmp_path):
     (tmp_path / "all-chrome.html").write_text(
         "<html><body><header><img src='cat.png' alt='A cat'></header></body></html>"
     )
-    result = animate(
-        "page", str(tmp_path / "all-chrome.html"), "-o", str(tmp_path / "out"), *ARGS, cwd=tmp_path
-    )
+    result = animate("page", str(tmp_path / "all-chrome.html"), "-o", str(tmp_path / "out"), *ARGS, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "found no content in" in result.stderr and "--content SELECTOR" in result.stderr
 
@@ -83,9 +81,7 @@ def test_cache_dir_overrides_the_users(tmp_path):
     shutil.copy(PHOTOS / "chelsea.png", tmp_path / "cat.png")
     (tmp_path / "cat.md").write_text("# Cat\n\n![A cat](cat.png)\n")
     out, cache = tmp_path / "out", tmp_path / "here"
-    result = animate(
-        "page", str(tmp_path / "cat.md"), "-o", str(out), *ARGS, "--cache-dir", str(cache), cwd=tmp_path
-    )
+    result = animate("page", str(tmp_path / "cat.md"), "-o", str(out), *ARGS, "--cache-dir", str(cache), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert summary(result.stderr)[0] == 1 and (cache / "animations").is_dir()
     assert "cache in" not in result.stderr and not (tmp_path / "xdg-cache").exists()
@@ -143,9 +139,7 @@ def make_epub(path: Path) -> None:
     for name, source in files.items():
         kind = "image/png" if name.endswith(".png") else "image/jpeg"
         book.add_item(epub.EpubItem(uid=name, file_name=name, media_type=kind, content=source.read_bytes()))
-    book.add_item(
-        epub.EpubItem(uid="icon", file_name="images/icon.png", media_type="image/png", content=icon_bytes())
-    )
+    book.add_item(epub.EpubItem(uid="icon", file_name="images/icon.png", media_type="image/png", content=icon_bytes()))
     one = epub.EpubHtml(title="Cats", file_name="text/one.xhtml", lang="en")
     one.content = (
         "<html><body><h1>Cats</h1><p>Chelsea sleeps.</p><p><img src='../images/cat.png' alt='A cat'/></p>"
@@ -219,9 +213,7 @@ def test_missing_extra_is_named(tmp_path):
         "page", str(tmp_path / "a.docx"), "-o", str(tmp_path / "out"), cwd=tmp_path, env={"PYTHONPATH": path}
     )
     assert result.returncode == 1, result.stderr
-    assert (
-        "pip install 'mkdocs-animate-plugin[documents]'" in result.stderr and "Traceback" not in result.stderr
-    )
+    assert "pip install 'mkdocs-animate-plugin[documents]'" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(

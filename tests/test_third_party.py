@@ -15,7 +15,7 @@ from mkdocs_animate_plugin.video import media
 
 from .conftest import picture
 
-PROVIDER = '''
+PROVIDER = """
 import numpy as np
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -43,7 +43,7 @@ class FadeProvider(Provider):
         frames = (np.clip(base * (low + (1 - low) * abs(1 - 2 * i / count)), 0, 255).astype(np.uint8)
                   for i in range(count))
         return Clip(fps=request.fps, frames=frames, count=count, loop_closed=True)
-'''
+"""
 
 
 def test_entry_point_provider_is_used_by_name(site, tmp_path):

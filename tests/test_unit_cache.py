@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from mkdocs_animate_plugin.cache import Store
-from mkdocs_animate_plugin.video.media import MediaInfo
 from mkdocs_animate_plugin.providers.base import AnimationRequest, Clip, Provider
+from mkdocs_animate_plugin.video.media import MediaInfo
 
 MP4 = b"\x00\x00\x00\x18ftypisom" + b"\x00" * 100
-INFO = MediaInfo(codec="h264", pix_fmt="yuv420p", width=16, height=16, fps=12.0, frames=12, duration=1.0, has_audio=False)
+INFO = MediaInfo(
+    codec="h264", pix_fmt="yuv420p", width=16, height=16, fps=12.0, frames=12, duration=1.0, has_audio=False
+)
 
 
 @pytest.fixture

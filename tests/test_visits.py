@@ -103,9 +103,7 @@ def lightbox(request, tmp_path_factory):
     """A Material site with mkdocs-glightbox before or after the plugin in `plugins:`."""
     site = Site.make(tmp_path_factory.mktemp("lightbox"), theme={"name": "material", "font": False})
     animate = yaml.safe_load((site.root / "mkdocs.yml").read_text())["plugins"]
-    site.set(
-        plugins=["glightbox", *animate] if request.param == "glightbox first" else [*animate, "glightbox"]
-    )
+    site.set(plugins=["glightbox", *animate] if request.param == "glightbox first" else [*animate, "glightbox"])
     site.image("img/rocket.jpg", PHOTOS / "rocket.jpg")
     site.image("img/coffee.png", PHOTOS / "coffee.png")
     site.image("img/flower.jpg", PHOTOS / "flower.jpg")
@@ -133,14 +131,10 @@ def test_lightbox_pictures_animate_open_the_lightbox_and_pause(browser, lightbox
     assert page.evaluate(f"{ITEMS}.map(i => i.box.getRootNode().host.tagName)") == ["P", "P", "SPAN"]
     assert page.evaluate(f"{ITEMS}[2].box.getRootNode().host.parentElement.className") == "glightbox"
     for index, picture_file in ((0, "rocket.jpg"), (2, "flower.jpg")):
-        page.evaluate(
-            f"() => {ITEMS}[{index}].still.scrollIntoView({{block: 'center', behavior: 'instant'}})"
-        )
+        page.evaluate(f"() => {ITEMS}[{index}].still.scrollIntoView({{block: 'center', behavior: 'instant'}})")
         wait_playing(page, index)
         # A click on the animation opens the lightbox, on the still's picture, as a click on the still did.
-        box = page.evaluate(
-            f"() => {{ const r = {ITEMS}[{index}].layer.getBoundingClientRect(); return [r.x, r.y]; }}"
-        )
+        box = page.evaluate(f"() => {{ const r = {ITEMS}[{index}].layer.getBoundingClientRect(); return [r.x, r.y]; }}")
         page.mouse.click(box[0] + 40, box[1] + 30)
         page.locator("#glightbox-body").wait_for(state="visible")
         assert page.locator("#glightbox-body .gslide.current img").get_attribute("src").endswith(picture_file)
@@ -244,9 +238,7 @@ UP_LEFT = np.linspace(0.5, 1.0, 7)  # half-turns from straight up to straight le
 def ring(shot: np.ndarray, centre: tuple[float, float], radius: float, turns=UP_LEFT) -> np.ndarray:
     """The median colour on a circle around the button's centre, on the side where the picture is (up and left)."""
     x, y = centre
-    points = [
-        shot[round(y - radius * np.sin(np.pi * t)), round(x + radius * np.cos(np.pi * t))] for t in turns
-    ]
+    points = [shot[round(y - radius * np.sin(np.pi * t)), round(x + radius * np.cos(np.pi * t))] for t in turns]
     return np.median(points, axis=0)
 
 
@@ -293,9 +285,7 @@ def test_the_button_stands_out_and_shows_its_focus(browser, plain, index):
     page.evaluate("document.activeElement && document.activeElement.blur()")
     for _ in range(30):
         page.keyboard.press("Tab")
-        if page.evaluate(
-            f"() => {{ const b = {ITEMS}[{index}].button; return b.getRootNode().activeElement === b; }}"
-        ):
+        if page.evaluate(f"() => {{ const b = {ITEMS}[{index}].button; return b.getRootNode().activeElement === b; }}"):
             break
     else:
         raise AssertionError("Tab never reaches the button")
@@ -303,7 +293,7 @@ def test_the_button_stands_out_and_shows_its_focus(browser, plain, index):
     changes = [contrast(ring(focused, centre, r), ring(before, centre, r)) for r in (15, 17)]
     assert max(changes) >= 3, changes
     ARTIFACTS.mkdir(exist_ok=True)
-    Image.fromarray(np.hstack([before, focused])).resize(
-        (8 * 2 * before.shape[1], 8 * before.shape[0]), 0
-    ).save(ARTIFACTS / f"button-{index}.png")
+    Image.fromarray(np.hstack([before, focused])).resize((8 * 2 * before.shape[1], 8 * before.shape[0]), 0).save(
+        ARTIFACTS / f"button-{index}.png"
+    )
     assert errors == []

@@ -26,7 +26,8 @@ from PIL import Image
 try:  # the package by job (0.2)
     from mkdocs_animate_plugin.video import media, picture, yuv
 except ImportError:  # an earlier checkout, measured by benchmarks/sharpness.py --before
-    from mkdocs_animate_plugin import images as picture, media, yuv
+    from mkdocs_animate_plugin import images as picture
+    from mkdocs_animate_plugin import media, yuv
 
 Size = tuple[int, int]
 
@@ -119,6 +120,7 @@ def edge_cuts(frames: Sequence[Image.Image], still: Image.Image, width: int = 24
     """Per frame, the largest fraction of any edge of the still that the frame leaves out."""
     reference = still.resize((width, round(still.height * width / still.width)), Image.Resampling.LANCZOS)
     ref_w, ref_h = reference.size
+
     def box(params: np.ndarray) -> tuple[float, float, float, float]:
         zoom, x0, y0 = params
         return x0, y0, x0 + ref_w / zoom, y0 + ref_h / zoom

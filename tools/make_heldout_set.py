@@ -39,20 +39,37 @@ OCR_LICENCES = {
     "misc/flatpak/sample_screenshot.png": "MPL-2.0 (OCRmyPDF)",
 }
 LEAFLET = {
-    "photograph": ["docs/docs/images/2016-04-18-leaflet-toilet-paper.jpeg",
-                   "docs/docs/images/2016-04-18-madrid-leaflet-864px.jpg", "docs/docs/images/2016-08-03-iraq-hacking.jpg"],
-    "screenshot": ["docs/docs/images/2016-07-18-remote-session.png", "docs/examples/extending-3-controls/thumbnail.png",
-                   "docs/examples/geojson/thumbnail.png", "docs/examples/wms/qgis-wms-layers.png"],
-    "map": ["docs/docs/images/2016-07-18-tooltip.png", "docs/examples/accessibility/thumbnail.png",
-            "docs/examples/choropleth/thumbnail.png", "docs/examples/crs-simple/uqm_map_400px.png",
-            "docs/examples/custom-icons/thumbnail.png", "docs/examples/layers-control/thumbnail.png",
-            "docs/examples/map-panes/thumbnail.png", "docs/examples/mobile/thumbnail.png",
-            "docs/examples/quick-start/thumbnail.png", "docs/examples/wms/thumbnail.png"],
+    "photograph": [
+        "docs/docs/images/2016-04-18-leaflet-toilet-paper.jpeg",
+        "docs/docs/images/2016-04-18-madrid-leaflet-864px.jpg",
+        "docs/docs/images/2016-08-03-iraq-hacking.jpg",
+    ],
+    "screenshot": [
+        "docs/docs/images/2016-07-18-remote-session.png",
+        "docs/examples/extending-3-controls/thumbnail.png",
+        "docs/examples/geojson/thumbnail.png",
+        "docs/examples/wms/qgis-wms-layers.png",
+    ],
+    "map": [
+        "docs/docs/images/2016-07-18-tooltip.png",
+        "docs/examples/accessibility/thumbnail.png",
+        "docs/examples/choropleth/thumbnail.png",
+        "docs/examples/crs-simple/uqm_map_400px.png",
+        "docs/examples/custom-icons/thumbnail.png",
+        "docs/examples/layers-control/thumbnail.png",
+        "docs/examples/map-panes/thumbnail.png",
+        "docs/examples/mobile/thumbnail.png",
+        "docs/examples/quick-start/thumbnail.png",
+        "docs/examples/wms/thumbnail.png",
+    ],
     "chart": ["docs/examples/crs-simple/thumbnail.png", "docs/examples/crs-simple/uqm_map_detail.png"],
-    "diagram": ["docs/examples/extending-1-classes/class-diagram.png", "docs/examples/extending-1-classes/thumbnail.png",
-                "docs/examples/zoom-levels/thumbnail.png"],
+    "diagram": [
+        "docs/examples/extending-1-classes/class-diagram.png",
+        "docs/examples/extending-1-classes/thumbnail.png",
+        "docs/examples/zoom-levels/thumbnail.png",
+    ],
     "logo": ["docs/docs/images/logos.png"],
-}  # fmt: skip
+}
 OCRMYPDF = {
     "logo": ["docs/images/logo-social.png", "docs/images/logo-square.png"],
     "screenshot": ["docs/images/macos-workflow.png", "misc/flatpak/sample_screenshot.png"],
@@ -102,9 +119,7 @@ def put(img: Image.Image, label: str, name: str, source: str, licence: str) -> N
 
 def from_repo(repo: str, path: str, label: str, name: str, licence: str) -> None:
     git = MIRRORS / repo.replace("/", "+") / "repo"
-    shown = subprocess.run(
-        ["git", "--git-dir", str(git), "show", f"HEAD:{path}"], capture_output=True, check=False
-    )
+    shown = subprocess.run(["git", "--git-dir", str(git), "show", f"HEAD:{path}"], capture_output=True, check=False)
     if shown.returncode != 0:
         print("skip (missing)", repo, path)
         return
@@ -139,20 +154,28 @@ def main() -> None:
             folder = Path("/usr/share/wallpapers") / wallpaper / "contents" / "images"
             files = sorted(folder.glob("1920x1080.*")) or sorted(folder.glob("*.*"))
             if files:
-                from_file(str(files[0]), label, f"plasma-{wallpaper}.jpg",
-                          f"Debian plasma-workspace-wallpapers: {files[0]}", "LGPL-3 / CC-BY-SA (per its copyright file)")  # fmt: skip
+                from_file(
+                    str(files[0]),
+                    label,
+                    f"plasma-{wallpaper}.jpg",
+                    f"Debian plasma-workspace-wallpapers: {files[0]}",
+                    "LGPL-3 / CC-BY-SA (per its copyright file)",
+                )
     for label, stems in STAMPS.items():
         for stem in stems:
             path = f"/usr/share/tuxpaint/stamps/{stem}.png"
-            from_file(path, label, "tuxpaint-" + Path(stem).name + ".jpg",
-                      f"Debian tuxpaint-stamps-default 2022.06.04: {path} (on white)", "GPL-2+ (per its copyright file)")  # fmt: skip
+            from_file(
+                path,
+                label,
+                "tuxpaint-" + Path(stem).name + ".jpg",
+                f"Debian tuxpaint-stamps-default 2022.06.04: {path} (on white)",
+                "GPL-2+ (per its copyright file)",
+            )
     for country in KGEOGRAPHY:
         from_file(f"/usr/share/kgeography/{country}.png", "map", f"kgeography-{country}.png",
                   "Debian kgeography-data 22.12.3", "GPL-2+")  # fmt: skip
     for path, source, licence in SCREENSHOTS:
-        from_file(
-            path, "screenshot", Path(path).parent.name + "-" + Path(path).name, f"{source}: {path}", licence
-        )
+        from_file(path, "screenshot", Path(path).parent.name + "-" + Path(path).name, f"{source}: {path}", licence)
     for name in SCHEMATICS:
         path = f"/usr/share/fritzing/help/images/{name}.png"
         from_file(path, "diagram", f"fritzing-{name}.png", f"Debian fritzing-data 0.9.6: {path}", "GPL-3+")

@@ -30,7 +30,8 @@ def strip(video: Path, height: int = 150, count: int = 4) -> np.ndarray:
     info = media.probe(video)
     rgb = subprocess.run(
         [media.ffmpeg(), "-v", "error", "-i", str(video), "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        capture_output=True, check=True,
+        capture_output=True,
+        check=True,
     ).stdout
     frames = list(np.frombuffer(rgb, dtype=np.uint8).reshape(-1, info.height, info.width, 3))
     picks = [frames[round(i * (len(frames) - 1) / count)] for i in range(count)]
@@ -48,6 +49,7 @@ def screenshot(folder: Path, target: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     root = folder.parent.parent
+
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:
             pass
@@ -56,8 +58,15 @@ def screenshot(folder: Path, target: Path) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu",
-                                    "--disable-background-networking", "--autoplay-policy=no-user-gesture-required"])  # fmt: skip
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
         page = browser.new_page(viewport={"width": 900, "height": 640})
         page.route(lambda url: not url.startswith("http://127.0.0.1:"), lambda route: route.abort())
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/{folder.relative_to(root).as_posix()}/")

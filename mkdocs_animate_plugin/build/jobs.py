@@ -14,15 +14,15 @@ from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..selection import discover, rules
 from ..cache import make_key
 from ..config import Settings
+from ..errors import ImageProblem, MissingImage
+from ..providers.base import AnimationRequest
+from ..selection import discover, rules
 from ..selection.discover import Candidate
 from ..selection.rules import LeftStill
-from ..errors import ImageProblem, MissingImage
-from ..video.outputs import OUTPUTS
-from ..providers.base import AnimationRequest
 from ..selection.stills import Still, Stills, even_size
+from ..video.outputs import OUTPUTS
 
 if TYPE_CHECKING:
     from ..review.decisions import Review
@@ -151,7 +151,13 @@ class Jobs:
             "take": take,
         }
         key = make_key(
-            {"format": CACHE_FORMAT, **made, "output": output, "size": [width, height], "fps": None if own_rate else fps}
+            {
+                "format": CACHE_FORMAT,
+                **made,
+                "output": output,
+                "size": [width, height],
+                "fps": None if own_rate else fps,
+            }
         )
 
         def request() -> AnimationRequest:

@@ -20,24 +20,24 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from ..markup import rewrite
 from ..cache import Store
 from ..config import Settings
-from ..selection.discover import KEY_ATTRIBUTE, find_images, opted_in
 from ..errors import AnimateError
-from .dry_run import PlanRow, plan_row
-from ..selection.rules import LeftStill
-from .jobs import Job, Jobs, Resolver, source_key
-from ..markup.tags import Tag, img_tags, marked_tags, splice
-from ..video.outputs import OUTPUTS, av1_type
-from .replay import PageLog, PageMemo
-from .produce import Producer
-from ..providers import provider_class
+from ..markup import rewrite
 from ..markup.publish import Publisher
-from ..review.record import Recorder, model_of
-from .summary import Outcome, Report, Summary
+from ..markup.tags import Tag, img_tags, marked_tags, splice
+from ..providers import provider_class
 from ..review.decisions import Review, image_name
+from ..review.record import Recorder, model_of
+from ..selection.discover import KEY_ATTRIBUTE, find_images, opted_in
+from ..selection.rules import LeftStill
 from ..selection.stills import Stills
+from ..video.outputs import OUTPUTS, av1_type
+from .dry_run import PlanRow, plan_row
+from .jobs import Job, Jobs, Resolver, source_key
+from .produce import Producer
+from .replay import PageLog, PageMemo
+from .summary import Outcome, Report, Summary
 
 log = get_plugin_logger("animate")
 
@@ -239,7 +239,13 @@ class Pipeline:
             return None
         self._animated = True
         return rewrite.animated(
-            tag, text, url, entry.ext, (entry.width, entry.height), self._still_size(key), sources=sources,
+            tag,
+            text,
+            url,
+            entry.ext,
+            (entry.width, entry.height),
+            self._still_size(key),
+            sources=sources,
             clip=self._jobs[key][0].clip,
             minimum=None if opted_in(tag) else (self.settings.min_width, self.settings.min_height),
         )

@@ -9,13 +9,13 @@ from mkdocs.plugins import get_plugin_logger
 from ..cache import Entry, Store
 from ..config import Settings
 from ..errors import AnimateError, ImageProblem, NotSuited, ProviderAuthError
-from .jobs import Job
-from ..video.outputs import OUTPUTS
-from .progress import Progress
 from ..providers.base import AnimationRequest, Clip, Provider
 from ..selection.rules import LeftStill
-from .summary import Outcome
+from ..video.outputs import OUTPUTS
+from .jobs import Job
+from .progress import Progress
 from .scheduler import Scheduler
+from .summary import Outcome
 
 log = get_plugin_logger("animate")
 

@@ -104,9 +104,7 @@ class _Unrecorded(Recorder):
 class Renderer(Pipeline):
     """The pipeline of a build, less the site: the plugin hands it the pages as it hands them to a `Pipeline`."""
 
-    def __init__(
-        self, settings: Settings, site_dir: Path, *, serving: bool = False, shard: Shard
-    ) -> None:
+    def __init__(self, settings: Settings, site_dir: Path, *, serving: bool = False, shard: Shard) -> None:
         self.shard = shard
         super().__init__(settings, site_dir, serving=serving)
         self.publisher = _Unpublished(site_dir, self.store)

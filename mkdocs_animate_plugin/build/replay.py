@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from ..cache import Entry, Store
 from ..selection.discover import Candidate
-from .jobs import Resolver
 from ..selection.stills import Still, Stills
+from .jobs import Resolver
 
 
 @dataclass
@@ -66,9 +66,7 @@ class PageMemo:
         self._logs.put(key, record.memo(candidates))
 
     @staticmethod
-    def replay(
-        record: dict, resolve: Resolver, stills: Stills, cached: Callable[[str], Entry | None]
-    ) -> Replay | None:
+    def replay(record: dict, resolve: Resolver, stills: Stills, cached: Callable[[str], Entry | None]) -> Replay | None:
         """The page's record, if each of its images still resolves to the same file with the same bytes and
         its animation is still in the cache as it was; else None, and the page is planned."""
         shown = []

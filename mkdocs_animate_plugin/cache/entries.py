@@ -51,4 +51,3 @@ class Entry:
     @property
     def ext(self) -> str:
         return self.file.rsplit(".", 1)[-1]
-

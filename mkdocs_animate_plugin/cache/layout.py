@@ -28,7 +28,8 @@ from pathlib import Path
 ANIMATIONS = "animations"  # the made animations' folder
 INDEX = "index"  # the index's folder here (diskcache), and the folder of its shared records in the store
 ANIM, MEMO = "anim/", "memo/"  # the index's records of the animations, and its memos
-# The memos that hold nothing of one machine (no path, stamp or inode: records by the image's hash), shared in the store.
+# The memos that hold nothing of one machine (no path, stamp or inode: records by the image's hash), shared in the
+# store.
 SHARED_MEMOS = frozenset({"headers", "kinds"})
 # The index's and the folder's names for what providers keep. The AI/ML API's predate the per-provider corners.
 CLIPS, TEXTS, CLAIMS, COSTS = "clips", "text", "journal", "cost"

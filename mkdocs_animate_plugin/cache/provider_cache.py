@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..disk import temp_beside
-from .layout import CLAIMS, CLIPS, COSTS, INDEX, LEGACY_PROVIDERS, LEGACY_TEXTS, TEXTS
 from .entries import json_dict
+from .layout import CLAIMS, CLIPS, COSTS, INDEX, LEGACY_PROVIDERS, LEGACY_TEXTS, TEXTS
 
 if TYPE_CHECKING:
     import diskcache
@@ -181,7 +180,11 @@ class ProviderCache:
         """Record what the clip `key` cost (`usd`, and whatever else the provider says); a clip paid for again
         (its link expired before it was fetched) adds to what it cost."""
         before = self.cost(key)
-        if before and isinstance(before.get("usd"), (int, float)) and before.get("generation") != record.get("generation"):
+        if (
+            before
+            and isinstance(before.get("usd"), (int, float))
+            and before.get("generation") != record.get("generation")
+        ):
             record = {**record, "usd": before["usd"] + record["usd"]}
         self._index.set(self._costs + key, json.dumps(record))
 

@@ -52,7 +52,9 @@ def parse_url(url: str) -> tuple[str, str]:
         raise ValueError(f"Expected s3://bucket/prefix but received: {url!r}")
     bucket, _, prefix = rest.partition("/")
     if not _BUCKET.match(bucket) or ".." in bucket:
-        raise ValueError(f"Expected a bucket name of 3-63 lower-case letters, digits, dots and hyphens but received: {bucket!r}")
+        raise ValueError(
+            f"Expected a bucket name of 3-63 lower-case letters, digits, dots and hyphens but received: {bucket!r}"
+        )
     return bucket, prefix.strip("/")
 
 
@@ -139,7 +141,9 @@ class Remote:
             self.down = reason
             warned, self._warned = self._warned, True
         if not warned:
-            log.warning(f"The shared cache {self.url} cannot be used ({reason}); this build goes on with the local cache")
+            log.warning(
+                f"The shared cache {self.url} cannot be used ({reason}); this build goes on with the local cache"
+            )
 
     def _refuse_writes(self, reason: str) -> None:
         with self._lock:

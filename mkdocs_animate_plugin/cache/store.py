@@ -19,10 +19,10 @@ import diskcache
 from ..disk import temp_beside
 from ..errors import CacheError
 from ..video.outputs import BY_EXT
+from .entries import Entry, entry_of, json_dict
 from .layout import ANIM, ANIMATIONS, INDEX, MEMO, SHARED_MEMOS
 from .memo import Memo
 from .provider_cache import ProviderCache
-from .entries import Entry, entry_of, json_dict
 from .upkeep import Upkeep
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .layout import ANIM, CLAIMS, CLIPS, COSTS, INDEX, LEGACY_TEXTS, TEXTS
 from .entries import Entry, entry_of, json_dict
+from .layout import ANIM, CLAIMS, CLIPS, COSTS, INDEX, LEGACY_TEXTS, TEXTS
 
 if TYPE_CHECKING:
     import diskcache
@@ -42,7 +42,11 @@ class Upkeep:
     def clips(self) -> list[Path]:
         """The files providers keep, every provider's."""
         folder = self.root / CLIPS
-        return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+        return (
+            sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+            if folder.is_dir()
+            else []
+        )
 
     def count(self, *prefixes: str) -> int:
         return sum(1 for k in self.index.iterkeys() if k.startswith(prefixes))
@@ -89,7 +93,9 @@ class Upkeep:
                 stat = clip.stat()
             except FileNotFoundError:  # removed meanwhile by a build sharing the cache
                 continue
-            if (keep_clips is not None and clip.stem not in keep_clips) or (older_than is not None and stat.st_mtime < cutoff):
+            if (keep_clips is not None and clip.stem not in keep_clips) or (
+                older_than is not None and stat.st_mtime < cutoff
+            ):
                 freed, removed = freed + stat.st_size, removed + 1
                 clip.unlink(missing_ok=True)
         self.remove_stale_temps()

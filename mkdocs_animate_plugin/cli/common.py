@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 import yaml
-
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, ValidationError
 
@@ -182,8 +181,8 @@ def build_elsewhere(config: Any, prefix: str) -> None:
 
 
 def open_pipeline(settings: Settings, site_dir: Path):
-    from ..errors import AnimateError
     from ..build.pipeline import Pipeline
+    from ..errors import AnimateError
 
     try:
         return Pipeline(settings, site_dir)

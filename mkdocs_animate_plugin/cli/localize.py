@@ -18,8 +18,8 @@ from urllib.request import url2pathname
 
 import httpx
 
-from ..markup.tags import elements, splice, start_tag
 from ..errors import FetchError
+from ..markup.tags import elements, splice, start_tag
 
 MAX_BYTES = 50 * 1024 * 1024
 TIMEOUT = 30.0
@@ -34,7 +34,6 @@ _LOADS = {
 }
 _LINKS = {"a": "href", "area": "href", "form": "action", "iframe": "src"}
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""", re.IGNORECASE)
-
 
 
 class Fetcher:

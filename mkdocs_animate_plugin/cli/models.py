@@ -11,7 +11,12 @@ from .common import main
 
 
 @main.command("models")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a line: the columns, whether it is the default, its endpoint.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON object a line: the columns, whether it is the default, its endpoint.",
+)
 def models_command(as_json: bool) -> None:
     """List each `video_model`: how its loop is made (its end frame, its loop flag, or a crossfade), the clip
     lengths it makes, its sound switch, its seed and negative prompt, and a price estimate where one is known."""

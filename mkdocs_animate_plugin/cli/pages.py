@@ -100,19 +100,23 @@ def _areas(content: str | None, content_areas):
 @main.command()
 @click.argument("site_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--content", metavar="SELECTOR", help=_CONTENT_HELP)
-@click.option("--base-path", default="/", show_default=True, help="The path the site is served under, for root-relative URLs.")
+@click.option(
+    "--base-path", default="/", show_default=True, help="The path the site is served under, for root-relative URLs."
+)
 @click.option("--strict", is_flag=True, help="Exit with an error if anything was warned about.")
 @config_file_option
 @plugin_options
-def site(site_dir: Path, content: str | None, base_path: str, strict: bool, config_file: Path | None, **options) -> None:
+def site(
+    site_dir: Path, content: str | None, base_path: str, strict: bool, config_file: Path | None, **options
+) -> None:
     """Animate every HTML page of SITE_DIR, a site already built by any generator, in place.
 
     Only the content's images change; text, links, other files and theme images stay byte for byte. Running it
     again changes nothing more. With -f mkdocs.yml or zensical.toml, the project's options are read and its
     pages' front matter `animate: false` is honoured (Zensical, which ignores MkDocs plugins: `zensical build`,
     then `mkdocs-animate site site -f zensical.toml`)."""
-    from ..selection.discover import content_areas, site_path
     from ..markup.publish import ASSET_DIR
+    from ..selection.discover import content_areas, site_path
     from ..selection.rules import page_excluded
 
     settings = load_settings(config_file, options)
@@ -170,7 +174,9 @@ def _opted_out(config_file: Path | None, root: Path) -> set[str]:
             raise click.ClickException(str(error)) from None
     found = beside(root)
     if found is not None:
-        log.info(f"animate: {found} could be read for this site's options and its pages' `animate: false`: give -f {found}")
+        log.info(
+            f"animate: {found} could be read for this site's options and its pages' `animate: false`: give -f {found}"
+        )
     return set()
 
 

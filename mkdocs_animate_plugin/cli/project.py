@@ -12,11 +12,11 @@ import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+
 from ..errors import ProjectError
 
 CONFIG_NAMES = ("zensical.toml", "mkdocs.yml", "mkdocs.yaml")
 _OFF = (False, "false", "no", "off", 0)
-
 
 
 @dataclass(frozen=True)
@@ -122,9 +122,7 @@ def _read_yaml(path: Path, depth: int = 0) -> dict:
 
     def env(loader: yaml.SafeLoader, node: yaml.Node) -> object:
         names = (
-            [loader.construct_scalar(node)]
-            if isinstance(node, yaml.ScalarNode)
-            else loader.construct_sequence(node)
+            [loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode) else loader.construct_sequence(node)
         )
         default = names.pop() if len(names) > 1 else None
         for name in names:
@@ -149,7 +147,5 @@ def _read_yaml(path: Path, depth: int = 0) -> dict:
 def _merge(base: dict, over: dict) -> dict:
     merged = dict(base)
     for key, value in over.items():
-        merged[key] = (
-            _merge(base[key], value) if isinstance(base.get(key), dict) and isinstance(value, dict) else value
-        )
+        merged[key] = _merge(base[key], value) if isinstance(base.get(key), dict) and isinstance(value, dict) else value
     return merged

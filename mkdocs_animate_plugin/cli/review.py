@@ -14,11 +14,19 @@ from .common import build_elsewhere, load_plugin_config, load_settings, log, mai
 @main.command()
 @click.option("-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml.")  # fmt: skip
-@click.option("--approve", multiple=True, metavar="KEY|all",
-              help="Approve the clip KEY (a key, a unique start of one, or an image path); 'all': every pending one.")  # fmt: skip
+@click.option(
+    "--approve",
+    multiple=True,
+    metavar="KEY|all",
+    help="Approve the clip KEY (a key, a unique start of one, or an image path); 'all': every pending one.",
+)
 @click.option("--reject", multiple=True, metavar="KEY", help="Reject the clip KEY: the site keeps the still.")
-@click.option("--retake", multiple=True, metavar="KEY",
-              help="Reject the clip KEY and ask for the next take of its image on the next build (a new clip).")  # fmt: skip
+@click.option(
+    "--retake",
+    multiple=True,
+    metavar="KEY",
+    help="Reject the clip KEY and ask for the next take of its image on the next build (a new clip).",
+)
 @click.option("--list", "list_", is_flag=True, help="List every animation of the last build with its state.")
 @click.option("--json", "as_json", is_flag=True, help="With --list: a JSON array instead of a table.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8800, show_default=True,
@@ -121,9 +129,7 @@ def _table(listed: list[dict]) -> None:
     if not listed:
         click.echo("no animation in the last build")
         return
-    click.echo(
-        f"{'KEY':20}  {'STATE':8}  {'TAKE':>4}  {'COST':>6}  {'IMAGE':30}  {'PAGE':24}  {'MODEL':28}  PROMPT"
-    )
+    click.echo(f"{'KEY':20}  {'STATE':8}  {'TAKE':>4}  {'COST':>6}  {'IMAGE':30}  {'PAGE':24}  {'MODEL':28}  PROMPT")
     for row in listed:
         prompt = (row["prompt"] or "—").replace("\n", " ")
         prompt = prompt if len(prompt) <= 60 else prompt[:59] + "…"
@@ -134,9 +140,7 @@ def _table(listed: list[dict]) -> None:
             f"{row['key']:20}  {row['state']:8}  {row['take']:>4}  {row['cost']:>6.2f}  {row['image']:30}  "
             f"{page:24}  {row['model'] or '':28}  {prompt}"
         )
-    counts = {
-        state: sum(r["state"] == state for r in listed) for state in ("pending", "approved", "rejected")
-    }
+    counts = {state: sum(r["state"] == state for r in listed) for state in ("pending", "approved", "rejected")}
     click.echo(", ".join(f"{n} {state}" for state, n in counts.items()))
 
 

@@ -18,14 +18,13 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..markup import rewrite
 from ..errors import SourceError
+from ..markup import rewrite
 
 EXTRA_HINT = "pip install 'mkdocs-animate-plugin[documents]'"
 KINDS = "an http(s) URL, an .html, .md, .docx or .epub file"
 _PAGE = rewrite.ASSETS / "page.html"
 _FONTS = (".otf", ".ttf", ".woff", ".woff2")
-
 
 
 def read_source(source: str, scratch: Path, fetch) -> tuple[str, str]:

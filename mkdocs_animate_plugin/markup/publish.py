@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from . import rewrite
 from ..cache import Entry, Store
 from ..errors import AnimateError
+from . import rewrite
 
 ASSET_DIR = "assets/animate"  # the site's folder of animations, with the script and style
 
@@ -37,8 +37,8 @@ class Publisher:
         return rewrite.add_assets(text, f"{assets}/{rewrite.CSS_FILE}", f"{assets}/{rewrite.JS_FILE}")
 
     def put(self, entry: Entry) -> None:
-        """Put the animation's file into the site, once: a hard link where the cache and the site share a disk (no bytes copied: it is what keeps a warm build
-        fast), else a copy."""
+        """Put the animation's file into the site, once: a hard link where the cache and the site share a disk (no
+        bytes copied: it is what keeps a warm build fast), else a copy."""
         if entry.key in self._copied:
             return
         source, target = self.store.path(entry), os.path.join(self._asset_folder(), entry.file)

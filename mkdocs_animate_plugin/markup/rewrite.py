@@ -31,10 +31,12 @@ import json
 from pathlib import Path
 
 from ..selection.discover import KEY_ATTRIBUTE
-from .tags import Tag, splice
 from ..video.outputs import BY_EXT
+from .tags import Tag, splice
 
-ASSETS = Path(__file__).parent.parent / "assets"  # what the package ships for pages: the pause script and style, templates
+ASSETS = (
+    Path(__file__).parent.parent / "assets"
+)  # what the package ships for pages: the pause script and style, templates
 CSS_FILE = "animate.css"
 JS_FILE = "animate.js"
 MIME = {ext: output.mime for ext, output in BY_EXT.items()}
@@ -108,6 +110,12 @@ def add_assets(text: str, css_url: str, js_url: str) -> str:
 def _end_tag(lowered: str, name: str, default: int, last: bool = False) -> int:
     """Where the first (or last) end tag `name`, e.g. "</head", starts in a lower-cased page."""
     position = lowered.rfind(name) if last else lowered.find(name)
-    while position != -1 and lowered[position + len(name) : position + len(name) + 1] not in (">", " ", "\n", "\t", "\r"):
+    while position != -1 and lowered[position + len(name) : position + len(name) + 1] not in (
+        ">",
+        " ",
+        "\n",
+        "\t",
+        "\r",
+    ):
         position = lowered.rfind(name, 0, position) if last else lowered.find(name, position + 1)
     return default if position == -1 else position

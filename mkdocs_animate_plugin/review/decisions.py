@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from ..disk import write_whole
-from ..errors import AnimateError, ReviewError
+from ..errors import ReviewError
 
 STATES = ("approved", "rejected")  # what the file holds; a clip not in it is "pending"
 PENDING = "pending"
@@ -44,15 +44,12 @@ _CLIP_ID = re.compile(r"^[0-9a-f]{6,64}$")
 _lock = threading.Lock()  # one decision at a time within a process (the gallery serves several threads)
 
 
-
 def image_name(path: str | os.PathLike[str], root: Path) -> str:
     """How the review file names an image: its path relative to the folder of mkdocs.yml, with `/`."""
     absolute = os.path.normpath(os.path.abspath(path))
     try:
         return (
-            Path(os.path.relpath(absolute, root)).as_posix()
-            if _inside(absolute, root)
-            else Path(absolute).as_posix()
+            Path(os.path.relpath(absolute, root)).as_posix() if _inside(absolute, root) else Path(absolute).as_posix()
         )
     except ValueError:  # another drive on Windows
         return Path(absolute).as_posix()
@@ -113,9 +110,7 @@ class Review:
             return review
         if not isinstance(root, yaml.MappingNode):
             review.broken = True
-            review._problem(
-                root, "expected images as keys (docs/img/cat.png: ...); every animation counts as pending"
-            )
+            review._problem(root, "expected images as keys (docs/img/cat.png: ...); every animation counts as pending")
             return review
         for key_node, value in root.value:
             review._read_image(key_node, value)
@@ -130,18 +125,14 @@ class Review:
             return
         image = key_node.value
         if not isinstance(value, yaml.MappingNode):
-            self._problem(
-                value, f"{image}: expected 'retakes' and 'clips' under the image; it counts as pending"
-            )
+            self._problem(value, f"{image}: expected 'retakes' and 'clips' under the image; it counts as pending")
             return
         for name_node, item in value.value:
             name = name_node.value if isinstance(name_node, yaml.ScalarNode) else None
             if name == "retakes":
                 number = _whole(item)
                 if number is None or number < 0:
-                    self._problem(
-                        item, f"{image}: retakes must be a whole number of at least 0; it is ignored"
-                    )
+                    self._problem(item, f"{image}: retakes must be a whole number of at least 0; it is ignored")
                 else:
                     self.retakes[image] = number
             elif name == "clips":
@@ -153,35 +144,25 @@ class Review:
                 for entry in item.value:
                     self._read_clip(image, entry)
             else:
-                self._problem(
-                    name_node, f"{image}: unknown field {name!r} (expected retakes or clips); it is ignored"
-                )
+                self._problem(name_node, f"{image}: unknown field {name!r} (expected retakes or clips); it is ignored")
 
     def _read_clip(self, image: str, node: yaml.Node) -> None:
         pending = "this entry counts as pending"
         if not isinstance(node, yaml.MappingNode):
-            self._problem(
-                node, f"{image}: expected {{take: N, clip: ID, state: approved|rejected}}; {pending}"
-            )
+            self._problem(node, f"{image}: expected {{take: N, clip: ID, state: approved|rejected}}; {pending}")
             return
         fields = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
         unknown = sorted(set(fields) - {"take", "clip", "state"})
         if unknown:
-            self._problem(
-                node, f"{image}: unknown field {unknown[0]!r} (expected take, clip, state); {pending}"
-            )
+            self._problem(node, f"{image}: unknown field {unknown[0]!r} (expected take, clip, state); {pending}")
             return
         take = _whole(fields["take"]) if "take" in fields else None
         clip = fields["clip"].value if isinstance(fields.get("clip"), yaml.ScalarNode) else None
         state = fields["state"].value if isinstance(fields.get("state"), yaml.ScalarNode) else None
         if take is None or take < 1:
-            self._problem(
-                fields.get("take", node), f"{image}: take must be a whole number of at least 1; {pending}"
-            )
+            self._problem(fields.get("take", node), f"{image}: take must be a whole number of at least 1; {pending}")
         elif clip is None or not _CLIP_ID.match(str(clip)):
-            self._problem(
-                fields.get("clip", node), f"{image}: clip must be the clip's id as listed; {pending}"
-            )
+            self._problem(fields.get("clip", node), f"{image}: clip must be the clip's id as listed; {pending}")
         elif state not in (*STATES, PENDING):
             self._problem(
                 fields.get("state", node),
@@ -231,22 +212,16 @@ class Review:
 
     def render(self) -> str:
         """The file's text: images in order, then each image's clips by take; one line a decision."""
-        images = sorted(
-            {d.image for d in self.decisions.values()} | {i for i, n in self.retakes.items() if n}
-        )
+        images = sorted({d.image for d in self.decisions.values()} | {i for i, n in self.retakes.items() if n})
         lines = [HEADER.rstrip("\n")]
         for image in images:
             lines.append(f"{_scalar(image)}:")
             if self.retakes.get(image):
                 lines.append(f"  retakes: {self.retakes[image]}")
-            clips = sorted(
-                (d for d in self.decisions.values() if d.image == image), key=lambda d: (d.take, d.clip)
-            )
+            clips = sorted((d for d in self.decisions.values() if d.image == image), key=lambda d: (d.take, d.clip))
             if clips:
                 lines.append("  clips:")
-                lines.extend(
-                    f"  - {{take: {d.take}, clip: {_scalar(d.clip)}, state: {d.state}}}" for d in clips
-                )
+                lines.extend(f"  - {{take: {d.take}, clip: {_scalar(d.clip)}, state: {d.state}}}" for d in clips)
         return "\n".join(lines) + "\n"
 
     def save(self) -> None:

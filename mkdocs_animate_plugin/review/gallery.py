@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..markup import rewrite
 from ..cache.layout import ANIMATIONS
-from .record import read_record, rows
+from ..markup import rewrite
 from .decisions import Review, ReviewError, decide
+from .record import read_record, rows
 
 HOST = "127.0.0.1"
 PAGE_FILES = {"/": "gallery.html", "/gallery.css": "gallery.css", "/gallery.js": "gallery.js"}
@@ -106,9 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass  # the command's terminal shows its URL, not every request
 
-    def _send(
-        self, status: int, body: bytes | dict | list, kind: str = "application/json", headers=None
-    ) -> None:
+    def _send(self, status: int, body: bytes | dict | list, kind: str = "application/json", headers=None) -> None:
         data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
         self.send_response(status)
         self.send_header("Content-Type", kind)

@@ -9,7 +9,6 @@ and `--list` show it beside the editor's decisions (decisions.py).
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -49,9 +48,7 @@ class Recorder:
         """The last build's record of the clip an animation shows (for a page replayed without its jobs)."""
         return self._by_animation.get(animation)
 
-    def shown(
-        self, clip: dict[str, Any], animation: str, file: str, created: float, page: str, new: bool
-    ) -> None:
+    def shown(self, clip: dict[str, Any], animation: str, file: str, created: float, page: str, new: bool) -> None:
         """`clip`: key, image, image_sha256, take, page_take, prompt (the attribute); the animation of it that
         `page` shows (or would show, where it is held back for review)."""
         row = self._clips.get(clip["key"])
@@ -104,11 +101,7 @@ def read_record(cache_root: Path) -> list[dict[str, Any]]:
     except (OSError, ValueError):
         return []
     clips = body.get("clips") if isinstance(body, dict) else None
-    return (
-        [c for c in clips if isinstance(c, dict) and "key" in c and "image" in c]
-        if isinstance(clips, list)
-        else []
-    )
+    return [c for c in clips if isinstance(c, dict) and "key" in c and "image" in c] if isinstance(clips, list) else []
 
 
 def rows(clips: list[dict[str, Any]], review: Review) -> list[dict[str, Any]]:

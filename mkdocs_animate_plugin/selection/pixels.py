@@ -65,8 +65,9 @@ class Measures:
 def measure(image: Image.Image) -> Measures:
     rgb = np.asarray(image.convert("RGB"), dtype=np.int32)
     h, w, _ = rgb.shape
-    step = np.maximum(np.abs(np.diff(rgb, axis=1)).max(axis=2)[:-1, :],
-                      np.abs(np.diff(rgb, axis=0)).max(axis=2)[:, :-1])
+    step = np.maximum(
+        np.abs(np.diff(rgb, axis=1)).max(axis=2)[:-1, :], np.abs(np.diff(rgb, axis=0)).max(axis=2)[:, :-1]
+    )
     flat = float((step == 0).mean())
     smooth = float((step <= 3).mean()) - flat
     # colour codes on a 5-bit-per-channel grid: JPEG noise and anti-aliasing stay within a code or two
@@ -95,8 +96,23 @@ def measure(image: Image.Image) -> Measures:
     border = float(np.concatenate([figure[0], figure[-1], figure[:, 0], figure[:, -1]]).mean())
     dark = bool(ground_rgb @ np.array([299, 587, 114]) < 80_000)
     palette = int((counts >= 0.05 * size).sum())
-    return Measures(flat, smooth, thin, colours, straight, lines_of_text, edges, w / h,
-                    rule_h, rule_v, spans, border, dark, palette, _justified(figure))
+    return Measures(
+        flat,
+        smooth,
+        thin,
+        colours,
+        straight,
+        lines_of_text,
+        edges,
+        w / h,
+        rule_h,
+        rule_v,
+        spans,
+        border,
+        dark,
+        palette,
+        _justified(figure),
+    )
 
 
 def _grow(mask: np.ndarray) -> np.ndarray:

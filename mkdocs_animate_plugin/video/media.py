@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from . import yuv
 from ..errors import MediaError
+from . import x264, yuv
 from .outputs import KINDS
 
 # The encoder settings MEDIA-NOTES.md measured as the best weight for the quality; fixed thread counts and
@@ -62,37 +62,6 @@ _BITEXACT = ["-map_metadata", "-1", "-fflags", "+bitexact", "-flags", "+bitexact
 # ffmpeg allocates each frame it reads anew: with glibc's malloc at a fixed threshold (see `build.workers`) below
 # a frame's size, each is given back when freed instead of growing a heap that keeps it.
 _ENV = {**os.environ, "SVT_LOG": "1", "MALLOC_MMAP_THRESHOLD_": str(1 << 20)}
-
-
-# x264's preset by the frame's size. `slow` spends its effort where a pixel is large on screen; on a large frame the
-# same effort costs four times as much for detail the eye cannot find. Measured on a 5 s parallax clip, one thread
-# (benchmarks/cold_build.py --profile): 640x480 `slow` 1.5 CPU s, 141 KiB, 35.2 dB PSNR; 1280x960 `slow` 6.4 CPU s,
-# 434 KiB, 37.2 dB; `fast` 3.1 s, 411 KiB, 37.0 dB; `faster` 2.5 s, 338 KiB, 36.2 dB; `veryfast` 1.5 s, 265 KiB,
-# 35.6 dB: as true to the drawing as the small clip at `slow`, for 2x its bytes at 4x its pixels.
-_PRESETS = ((400_000, "slow"), (800_000, "faster"), (None, "veryfast"))  # up to this many pixels a frame: preset
-# x264's quality (CRF) by the frame's size: a small clip is shown with few, large pixels, whose detail the encoder
-# must keep to stay as sharp as the still, and its bytes are few anyway (benchmarks/sharpness.py, 5 s: at 640x426,
-# CRF 26 leaves the softest frame at 0.84-0.91 of the still's detail, 24 at 0.85-0.94 for a third more bytes; at
-# 450x300, 24 leaves 0.81, 22 0.87; at 320x212, 23 leaves 0.86, 21 0.9).
-_QUALITY = ((120_000, "21"), (160_000, "22"), (400_000, "24"), (None, "26"))  # up to this many pixels: CRF
-
-
-# x264's own B-frame pyramid is kept: without it (`b-pyramid=none`, 10 to 16 MB less per encoder at 1024 px and up)
-# every fourth frame change of a slow motion dips, a visible judder (benchmarks/sharpness.py measures it).
-_X264 = "threads=1:sliced-threads=0"
-
-
-def x264_preset(size: tuple[int, int]) -> str:
-    return _by_area(_PRESETS, size)
-
-
-def x264_crf(size: tuple[int, int]) -> str:
-    return _by_area(_QUALITY, size)
-
-
-def _by_area(table: tuple[tuple[int | None, str], ...], size: tuple[int, int]) -> str:
-    area = size[0] * size[1]
-    return next(value for limit, value in table if limit is None or area <= limit)
 
 
 @dataclass(frozen=True)
@@ -210,8 +179,7 @@ def encode_all(
         own_graph = "-filter_complex" in _ENCODE_ARGS[kind]
         args += [] if own_graph else ["-map", "0:v"]
         if kind == "video":  # by the size first: a `-crf` in `_ENCODE_ARGS` (a benchmark's) comes later and wins
-            x264 = _X264 + (f":zones={count - 6},{count - 1},b=3" if count > 12 else "")
-            args += ["-crf", x264_crf(size), "-preset", x264_preset(size), "-x264-params", x264]
+            args += x264.args(size, count)
         args += _ENCODE_ARGS[kind]
         args += [*_BITEXACT, "-f", KINDS[kind].muxer, str(dest)]
     what = f"encode {' and '.join(kind for kind, _ in targets)}"
@@ -228,7 +196,6 @@ def encode_all(
         check(info, kind, size)
         infos.append(info)
     return infos
-
 
 
 def _cores() -> int:

@@ -6,7 +6,6 @@ only for images that have no cached animation yet, and then reduced as early as 
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +38,8 @@ def _describe_unknown(path: Path) -> str:
         return "the file is empty"
     if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heif", b"avif"):
         brand = head[8:12].decode()
-        return f"the file is {'AVIF' if brand == 'avif' else 'HEIC/HEIF'}, not {path.suffix or 'an image'}: save it as JPEG or PNG"
+        kind = "AVIF" if brand == "avif" else "HEIC/HEIF"
+        return f"the file is {kind}, not {path.suffix or 'an image'}: save it as JPEG or PNG"
     if head.lstrip()[:1] == b"<":
         return "the file is text (HTML or XML), not an image"
     return "Pillow cannot identify this file as an image"
@@ -53,7 +53,9 @@ def probe(path: Path) -> StillInfo:
             with Image.open(path) as im:
                 width, height = im.size
                 fmt = im.format or "?"
-                orientation = im.getexif().get(_ORIENTATION_TAG, 1) if fmt in ("JPEG", "MPO", "WEBP", "TIFF", "PNG") else 1
+                orientation = (
+                    im.getexif().get(_ORIENTATION_TAG, 1) if fmt in ("JPEG", "MPO", "WEBP", "TIFF", "PNG") else 1
+                )
                 # A second frame is what makes an image move (Pillow reads APNG's and WebP's frame count from
                 # the header; a GIF is read up to its second frame).
                 moving = fmt in ("GIF", "PNG", "WEBP") and bool(getattr(im, "is_animated", False))
@@ -114,5 +116,3 @@ def load(path: Path, max_width: int) -> Image.Image:
     if im.width > max_width:
         im = im.resize((max_width, max(1, round(im.height * max_width / im.width))), Image.Resampling.LANCZOS)
     return im
-
-

@@ -43,7 +43,9 @@ class Http:
                 response = await self._http.request(method, path, **kwargs)
             except httpx.TransportError as error:
                 if attempt == RETRIES:
-                    raise ProviderError(f"{method} {path} could not reach the provider: {type(error).__name__}") from None
+                    raise ProviderError(
+                        f"{method} {path} could not reach the provider: {type(error).__name__}"
+                    ) from None
                 await asyncio.sleep(backoff(attempt))
                 continue
             if response.status_code == 401:
@@ -93,7 +95,7 @@ def backoff(attempt: int, retry_after: str | None = None) -> float:
 
 
 def _request_id(response: httpx.Response) -> str:
-    """"; requestId ..." when the error body carries one: what the provider's support asks for."""
+    """ "; requestId ..." when the error body carries one: what the provider's support asks for."""
     try:
         body = response.json()
     except ValueError:
@@ -114,4 +116,3 @@ def _message(response: httpx.Response) -> str:
             error = error.get("message") or error
         return str(error)[:300]
     return str(body)[:300]
-

@@ -81,7 +81,12 @@ class Generating:
 
         image = await asyncio.to_thread(data_url, request.image, MAX_SIDE, self.model.min_side, self.model.max_aspect)
         body = models.request_body(
-            self.model, image, prompt, self.duration, loop=request.loop == "auto", take=request.take,
+            self.model,
+            image,
+            prompt,
+            self.duration,
+            loop=request.loop == "auto",
+            take=request.take,
             negative=self.options.negative_prompt or None,
         )
         answer = await self._call("POST", self.model.endpoint, json=body)
@@ -173,4 +178,3 @@ def credits_used(answer: dict[str, Any]) -> float | None:
     usage = meta.get("usage") if isinstance(meta, dict) else None
     credits = usage.get("credits_used") if isinstance(usage, dict) else None
     return float(credits) if isinstance(credits, (int, float)) and not isinstance(credits, bool) else None
-

@@ -20,7 +20,8 @@ DEFAULT_INSTRUCTIONS = (
     "blinking, leaves swaying, water rippling, steam rising), a slow steady camera, nothing frightening, no new "
     "objects, no text, no cuts. Answer with the prompt only, no preamble."
 )
-# Added to any instructions: what the picture may become, and the answer's shape (the verdict and the prompt in one call).
+# Added to any instructions: what the picture may become, and the answer's shape (the verdict and the prompt in
+# one call).
 RULES = (
     "Whatever you write must be safe for young children: nothing frightening, violent or sudden; faces, hands and "
     "bodies keep their shape and proportions (no distortion, no morphing); no new objects, no text.\n"
@@ -116,7 +117,9 @@ class Prompting:
         except openai.AuthenticationError as error:
             raise ProviderAuthError(self._safe(f"the API key was refused ({error.status_code})")) from None
         except openai.PermissionDeniedError as error:
-            raise ProviderAuthError(self._safe(f"the API key was refused ({error.status_code}): {OUT_OF_CREDITS}")) from None
+            raise ProviderAuthError(
+                self._safe(f"the API key was refused ({error.status_code}): {OUT_OF_CREDITS}")
+            ) from None
         except openai.APIStatusError as error:
             raise ProviderError(self._safe(f"the prompt model answered {error.status_code}: {error.message}")) from None
         except openai.APIError as error:
@@ -166,4 +169,3 @@ def _recalled(cached: str) -> tuple[str, bool, str]:
     if isinstance(record, dict) and "prompt" in record:
         return str(record["prompt"]), bool(record.get("suited", True)), str(record.get("reason", ""))
     return cached, True, ""
-

@@ -152,7 +152,11 @@ class AimlapiProvider(Prompting, Generating, Http, Provider):
         # What a clip paid in this build cost, given once: to the first animation made from it.
         cost, reported = self._costs.pop(key, (None, False))
         return Clip(
-            fps=info.fps, path=path, count=info.frames, loop_closed=self._loops(request), cost=cost,
+            fps=info.fps,
+            path=path,
+            count=info.frames,
+            loop_closed=self._loops(request),
+            cost=cost,
             cost_reported=reported,
         )
 
@@ -198,4 +202,3 @@ class AimlapiProvider(Prompting, Generating, Http, Provider):
             await self._http.aclose()
         if self._chat is not None:
             await self._chat.close()
-

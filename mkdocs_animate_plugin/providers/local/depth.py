@@ -70,9 +70,7 @@ class OnnxDepth:
         try:
             import onnxruntime
         except ImportError:
-            raise AnimateError(
-                "depth_model needs onnxruntime: pip install 'mkdocs-animate-plugin[depth]'"
-            ) from None
+            raise AnimateError("depth_model needs onnxruntime: pip install 'mkdocs-animate-plugin[depth]'") from None
         try:
             self.session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
         except Exception as error:  # onnxruntime raises its own exception types for a bad file
@@ -81,7 +79,9 @@ class OnnxDepth:
         self.input = model_input.name
         shape = model_input.shape
         # A fixed input size is used as the model declares it; a free one gets MiDaS small's 256.
-        self.size = tuple(s if isinstance(s, int) and s > 0 else 256 for s in shape[2:4]) if len(shape) == 4 else (256, 256)
+        self.size = (
+            tuple(s if isinstance(s, int) and s > 0 else 256 for s in shape[2:4]) if len(shape) == 4 else (256, 256)
+        )
 
     def __call__(self, image: Image.Image) -> np.ndarray:
         height, width = self.size

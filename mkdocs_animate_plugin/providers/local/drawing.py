@@ -25,8 +25,8 @@ def frames(
 ) -> Iterator[np.ndarray]:
     """Draw the `count` frames of one clip, decoding the still first (an unreadable still raises `ImageProblem`
     here). The loop is closed by the drawing itself: a periodic path, or the crossfade drawn in."""
+    from ...video import loops, picture  # numpy and friends: only when something is drawn
     from . import depth, motion
-    from ...video import picture, loops  # numpy and friends: only when something is drawn
 
     # Decode with headroom for the push-in, so the closest frame is still sharp.
     source = picture.load(image, math.ceil(size[0] * motion.ZOOM_NEAR * 1.1))

@@ -61,8 +61,8 @@ def draw(request: AnimationRequest, motion_kind: str = "auto", depth_model=None)
     """The clip for one request: its frames are a recipe (`media.Frames`), drawn lazily as the encoder takes them.
     Its loop is closed by the drawing itself (a periodic path, or the crossfade drawn in), so every clip has
     `duration * fps` frames."""
-    from . import drawing
     from ...video import media
+    from . import drawing
 
     count = max(2, round(request.duration * request.fps))
     model = str(depth_model.path) if depth_model is not None else None
