@@ -15,6 +15,7 @@ them over the HTML attributes (which every rule overrides) and the inline style,
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
@@ -51,27 +52,33 @@ class Rule:
 
 
 class SiteStyles:
-    """The sizing rules of a site's stylesheets, and the theme's content wrappers to match a page's content in."""
+    """The sizing rules of a site's stylesheets, and the theme's content wrappers to match a page's content in.
 
-    def __init__(self, rules: Sequence[Rule], theme: str | None) -> None:
-        self.rules = list(rules)
+    The stylesheets are parsed only when a page is planned: a warm build, which replays its pages, never needs
+    them, and their fingerprint (which a page's record is kept under) is the hash of their text."""
+
+    def __init__(self, sheets: Sequence[str], theme: str | None) -> None:
+        self.sheets = tuple(sheets)
         self.wrapper = WRAPPERS.get(theme or "", GENERIC)
-        described = [(r.xpath, r.specificity, r.declarations) for r in self.rules]
-        self.fingerprint = hashlib.sha256(repr((self.wrapper, described)).encode()).hexdigest()[:20]
+        self.fingerprint = hashlib.sha256(repr((self.wrapper, self.sheets)).encode()).hexdigest()[:20]
 
     @classmethod
     def read(cls, sheets: Iterable[str], theme: str | None) -> SiteStyles:
         """The sizing rules of `sheets` (CSS texts, in the order the page links them)."""
-        rules: list[Rule] = []
-        for text in sheets:
+        return cls(tuple(sheets), theme)
+
+    @functools.cached_property
+    def rules(self) -> list[Rule]:
+        found: list[Rule] = []
+        for text in self.sheets:
             for selectors, block in _rules(text):
                 declarations = tuple(
                     (name.lower(), value.strip().lower(), bool(important))
                     for name, value, important in _DECLARATION.findall(block)
                 )
                 if declarations:
-                    rules.extend(_compiled(selectors, declarations, len(rules)))
-        return cls(rules, theme)
+                    found.extend(_compiled(selectors, declarations, len(found)))
+        return found
 
     def styled(self, text: str) -> list[Styled]:
         """For each `<img>` of a page's content (in order), the declarations of its winning rules."""
