@@ -62,3 +62,16 @@ def offline(context, errors: list[str]) -> None:
         route.abort()
 
     context.route(lambda url: not url.startswith("http://127.0.0.1:"), refuse)
+
+
+def tab_to_button(page, index: int = 0, presses: int = 40) -> None:
+    """Press Tab until the pause button of the page's animation `index` has the focus, as a keyboard user does."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            f"() => {{ const b = window.mkdocsAnimate.items()[{index}].button; "
+            "return b.getRootNode().activeElement === b; }"
+        ):
+            return
+    raise AssertionError("Tab never reaches the pause button")

@@ -11,7 +11,7 @@ import shutil
 import pytest
 import yaml
 
-from .chromium import ARTIFACTS, free_port, offline, require, serve
+from .chromium import ARTIFACTS, free_port, offline, require, serve, tab_to_button
 from .conftest import PHOTOS, REPO, Site, picture
 
 playwright = require()
@@ -106,13 +106,7 @@ def test_button_click_and_keyboard_pause_and_play(browser, served):
     wait_playing(page)
     assert button.get_attribute("aria-label") == "Pause animation"
     # The button, by keyboard: Tab reaches it.
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const b = {ITEMS}[0].button; return b.getRootNode().activeElement === b; }}"):
-            break
-    else:
-        raise AssertionError("Tab never reaches the pause button")
+    tab_to_button(page)
     page.keyboard.press("Enter")
     assert video.evaluate("v => v.paused")
     page.keyboard.press("Space")

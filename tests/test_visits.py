@@ -11,7 +11,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from .chromium import ARTIFACTS, free_port, require, serve
+from .chromium import ARTIFACTS, free_port, require, serve, tab_to_button
 from .conftest import PHOTOS, Site, picture
 from .test_browser import ITEMS, LAYER, MKDOCS_THEME, clip_requests, new_page, open_page, wait_playing
 
@@ -282,13 +282,7 @@ def test_the_button_stands_out_and_shows_its_focus(browser, plain, index):
     icon = before[round(centre[1]), round(centre[0]) - 2]
     assert contrast(icon, disc) >= 4.5
     # Focused by keyboard: a ring appears around it that differs from what was there by 3:1 at least.
-    page.evaluate("document.activeElement && document.activeElement.blur()")
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate(f"() => {{ const b = {ITEMS}[{index}].button; return b.getRootNode().activeElement === b; }}"):
-            break
-    else:
-        raise AssertionError("Tab never reaches the button")
+    tab_to_button(page, index)
     focused = button_shot(page, index)
     changes = [contrast(ring(focused, centre, r), ring(before, centre, r)) for r in (15, 17)]
     assert max(changes) >= 3, changes
