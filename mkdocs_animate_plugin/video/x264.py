@@ -11,8 +11,10 @@ _PRESETS = ((400_000, "slow"), (800_000, "faster"), (None, "veryfast"))  # up to
 # x264's quality (CRF) by the frame's size: a small clip is shown with few, large pixels, whose detail the encoder
 # must keep to stay as sharp as the still, and its bytes are few anyway (benchmarks/sharpness.py, 5 s: at 640x426,
 # CRF 26 leaves the softest frame at 0.84-0.91 of the still's detail, 24 at 0.85-0.94 for a third more bytes; at
-# 450x300, 24 leaves 0.81, 22 0.87; at 320x212, 23 leaves 0.86, 21 0.9).
-_QUALITY = ((120_000, "21"), (160_000, "22"), (400_000, "24"), (None, "26"))  # up to this many pixels: CRF
+# 450x300, 24 leaves 0.81, 22 0.87; at 320x212, 23 leaves 0.86, 21 0.9). A 1280x960 clip of a 4032 px photo shown
+# 690 px wide on a 1x or a 2x screen: CRF 26 leaves its softest frame at 0.6-0.75 of the still's detail, 24 (with the
+# detail measured as shown, providers/local/detail.py) at 0.78-0.93, median 0.87-1.01, for 40% more bytes.
+_QUALITY = ((120_000, "21"), (160_000, "22"), (None, "24"))  # up to this many pixels: CRF
 
 
 # x264's own B-frame pyramid is kept: without it (`b-pyramid=none`, 10 to 16 MB less per encoder at 1024 px and up)

@@ -10,6 +10,8 @@ is a quadratic in c. Rows are taken a band at a time, so the working arrays stay
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PIL import Image
 
@@ -44,11 +46,22 @@ def energy(plane: np.ndarray) -> float:
 
 
 def still_energy(luma: Image.Image, size: tuple[int, int]) -> float:
-    """The detail of the still's luma at the clip's `size`. A still about as large as the clip is taken as it is
-    (resampling it to the clip's size would already soften it); a larger one is reduced, which keeps its detail."""
-    if luma.width <= 1.25 * size[0]:
+    """The detail of the still's luma at the clip's `size`, as a browser shows it there. A still of the clip's size
+    (to the rounding of even sides) is taken as it is: resampling it would soften it. A larger one is reduced,
+    which keeps its detail and packs it into fewer pixels, as on screen (a camera photo decoded for a 1280 px clip
+    at 1451 px holds a quarter less detail per pixel than the photo shown at 1280)."""
+    if luma.width <= 1.02 * size[0]:
         return energy(np.asarray(luma))
     return energy(np.asarray(luma.resize(size, Image.Resampling.LANCZOS)))
+
+
+def shown_energy(path: Path, size: tuple[int, int]) -> float:
+    """The detail of the still as a browser shows the file at the clip's `size`: the file reduced straight to it.
+    The copy the drawing decodes (with headroom for the push) and reduces again holds more or less detail than that,
+    by the file's size; the still on screen is what a frame is measured against."""
+    from ...video import picture, yuv
+
+    return still_energy(yuv.from_image(picture.load(path, size[0]))[0], size)
 
 
 def restore(plane: np.ndarray, target: float) -> None:

@@ -26,24 +26,26 @@ def frames(
     """Draw the `count` frames of one clip, decoding the still first (an unreadable still raises `ImageProblem`
     here). The loop is closed by the drawing itself: a periodic path, or the crossfade drawn in."""
     from ...video import loops, picture  # numpy and friends: only when something is drawn
-    from . import depth, motion
+    from . import depth, detail, motion
 
+    # The detail each frame is given back: the still's, as a browser shows the file at the clip's size.
+    target = detail.shown_energy(image, size)
     # Decode with headroom for the push-in, so the closest frame is still sharp.
     source = picture.load(image, math.ceil(size[0] * motion.ZOOM_NEAR * 1.1))
     if motion_kind == "parallax" or (motion_kind == "auto" and depth.is_photograph(source)):
         depth_map = _depth_model(model)(source) if model is not None else depth.estimate(source)
-        drawn = motion.parallax_frames(source, depth_map, size, count, take)  # an orbit: seamless
+        drawn = motion.parallax_frames(source, depth_map, size, count, take, target)  # an orbit: seamless
         del source, depth_map  # the drawing keeps what it needs, reduced: the still is let go before it starts
         yield from drawn
         return
     # auto and pingpong: a periodic path, seamless by construction. none: a single push. crossfade: a push with
     # extra frames, the last blended into the first.
     if loop == "crossfade":
-        drawn = motion.kenburns_frames(source, size, count + loops.crossfade_frames(fps), False, take)
+        drawn = motion.kenburns_frames(source, size, count + loops.crossfade_frames(fps), False, take, target)
         del source
         yield from loops.close_loop(drawn, "crossfade", fps)
         return
-    drawn = motion.kenburns_frames(source, size, count, loop in ("auto", "pingpong"), take)
+    drawn = motion.kenburns_frames(source, size, count, loop in ("auto", "pingpong"), take, target)
     del source
     yield from drawn
 

@@ -75,7 +75,7 @@ def smoothstep(t: float) -> float:
 
 
 def kenburns_frames(
-    image: Image.Image, size: tuple[int, int], count: int, periodic: bool, take: int = 1
+    image: Image.Image, size: tuple[int, int], count: int, periodic: bool, take: int = 1, target: float | None = None
 ) -> Iterator[np.ndarray]:
     """`count` I420 frames of `size`. Periodic: out and back on an eased path, the last frame leading into the
     first (a seamless loop by construction). Otherwise one eased push from far to near.
@@ -89,7 +89,7 @@ def kenburns_frames(
     path = KenBurns((min(max(cx, 0.0), 1.0), min(max(cy, 0.0), 1.0)))
     turn = 1 if take % 2 else -1
     luma, *chroma = yuv.from_image(image)
-    target = detail.still_energy(luma, size)
+    target = detail.still_energy(luma, size) if target is None else target
     half = (size[0] // 2, size[1] // 2)
     for index in range(count):
         if periodic:
@@ -184,7 +184,12 @@ def _pinned(near: np.ndarray, band: float) -> np.ndarray:
 
 
 def parallax_frames(
-    image: Image.Image, depth: np.ndarray, size: tuple[int, int], count: int, take: int = 1
+    image: Image.Image,
+    depth: np.ndarray,
+    size: tuple[int, int],
+    count: int,
+    take: int = 1,
+    target: float | None = None,
 ) -> Iterator[np.ndarray]:
     """`count` I420 frames of a small camera orbit over the picture: near parts (depth 1) move against far ones
     (depth 0) about the middle distance. Each sample of the frame is taken from the picture backward, bilinearly,
@@ -195,7 +200,7 @@ def parallax_frames(
     width, height = size
     # The orbit's radius: at depth +-0.5 a sample moves by up to the radius (the camera's offset reaches twice it).
     radius = width * PARALLAX_STRENGTH
-    target = detail.still_energy(yuv.from_image(image)[0], size)
+    target = detail.still_energy(yuv.from_image(image)[0], size) if target is None else target
     # The depth, then the picture, each let go as soon as its reduced form is made: the largest moment of a worker.
     depth_map = Image.fromarray(depth.astype(np.float32), mode="F").resize(size, Image.Resampling.BILINEAR)
     del depth
