@@ -121,6 +121,14 @@ def test_large_photo_is_decoded_reduced(tmp_path):
     assert images.probe(big) == images.StillInfo(4000, 3000, "JPEG")
 
 
+def test_a_palette_still_at_a_quarter_of_its_size_decodes(tmp_path, rocket):
+    """A GIF or an 8-bit PNG (palette images, which Pillow cannot reduce) shown at half its width or less."""
+    for name in ("still.gif", "still-8bit.png"):
+        rocket.convert("P").save(tmp_path / name)
+        image = images.load(tmp_path / name, rocket.width // 4)
+        assert (image.mode, image.width) == ("RGB", rocket.width // 4)
+
+
 def test_exif_rotation_is_what_the_browser_shows(tmp_path):
     path = tmp_path / "turned.jpg"
     exif = Image.Exif()

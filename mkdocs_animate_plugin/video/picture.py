@@ -96,9 +96,6 @@ def load(path: Path, max_width: int) -> Image.Image:
                     im.draft("RGB", (max_width, max(1, round(im.height * max_width / im.width))))
                 im.seek(0)
                 im.load()
-                factor = im.width // max_width
-                if factor >= 2:
-                    im = im.reduce(factor)
                 # Only a copy that changes something: each is a whole frame, and a 4032x3024 photo decodes at
                 # 2016x1512 even for a 1280 px clip (a worker's memory is mostly its largest moment, here).
                 if im.getexif().get(_ORIENTATION_TAG, 1) != 1:
@@ -111,6 +108,10 @@ def load(path: Path, max_width: int) -> Image.Image:
                     im = im.convert("I").point(lambda v: v * (1 / 256)).convert("L").convert("RGB")
                 elif im.mode != "RGB":
                     im = im.convert("RGB")
+                # Reduced once its mode is RGB (Pillow reduces no palette image).
+                factor = im.width // max_width
+                if factor >= 2:
+                    im = im.reduce(factor)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
         raise ImageProblem(f"the image cannot be decoded: {error}") from None
     if im.width > max_width:
