@@ -61,7 +61,10 @@ def shown_energy(path: Path, size: tuple[int, int]) -> float:
     by the file's size; the still on screen is what a frame is measured against."""
     from ...video import picture, yuv
 
-    return still_energy(yuv.from_image(picture.load(path, size[0]))[0], size)
+    width = picture.probe(path).width
+    # A file of about the clip's size is shown as it is; a larger one is reduced straight to the clip's width.
+    still = picture.load(path, width if width <= 1.02 * size[0] else size[0])
+    return still_energy(yuv.from_image(still)[0], size)
 
 
 def restore(plane: np.ndarray, target: float) -> None:
