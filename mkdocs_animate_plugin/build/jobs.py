@@ -59,22 +59,15 @@ def source_key(key: str, codec: str) -> str:
     return make_key({"video": key, "codec": codec})
 
 
+@dataclass
 class Jobs:
     """Turns a page's images into jobs, with one build's settings and provider."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        identity: dict,
-        stills: Stills,
-        review: Review | None = None,
-        images_root: Path | None = None,
-    ) -> None:
-        self.settings = settings
-        self.identity = identity
-        self.stills = stills
-        self.review = review  # its retakes move an image's take on
-        self.images_root = images_root  # what `exclude_images` globs are relative to (docs_dir in a build)
+    settings: Settings
+    identity: dict
+    stills: Stills
+    review: Review | None = None  # its retakes move an image's take on
+    images_root: Path | None = None  # what `exclude_images` globs are relative to (docs_dir in a build)
 
     def fingerprint(self) -> str:
         """Whatever, beside a page's text, decides what planning does with the page."""
