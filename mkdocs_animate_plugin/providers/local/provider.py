@@ -16,8 +16,8 @@ from ..base import AnimationRequest, Clip, Provider
 
 # Bump when the drawing changes, so that cached animations made by an older drawing are made again.
 # 5: the first frame is the still, edges kept within 3%, detail given back after resampling; B-frame pyramid again
-# 6: a large still's detail measured as shown at the clip's size; CRF 24 on the largest frames
-VERSION = 6
+# 6: a large still's detail measured as shown at the clip's size; CRF 24 on the largest frames; 7: a gentler orbit
+VERSION = 7
 
 
 class LocalOptions(base.Config):
