@@ -180,6 +180,33 @@ def build_elsewhere(config: Any, prefix: str) -> None:
             config.plugins.on_shutdown()
 
 
+def build_as(
+    config_file: Path, options: dict, prefix: str, level: int = logging.INFO, strict: bool = False, **modes: Any
+) -> Any:
+    """A build of the site into a temporary folder (`strict` as `mkdocs build --strict`), with the command's options
+    and the plugin set to `modes` (its `dry_run`, its `shard`) for this build only; the pipeline the build used.
+    MkDocs keeps plugin instances for the whole process, so the modes are put back as they were: a later build in
+    it must build."""
+    config_plugin, _ = load_plugin_config(config_file, options)
+    config, plugin = mkdocs_site(config_file)
+    if strict:
+        config["strict"] = True
+    plugin.config = config_plugin
+    before = {name: getattr(plugin, name) for name in modes}
+    for name, value in modes.items():
+        setattr(plugin, name, value)
+    plugin.last = None
+    start_logging(level)
+    try:
+        build_elsewhere(config, prefix)
+    finally:
+        for name, value in before.items():
+            setattr(plugin, name, value)
+    if plugin.last is None:
+        raise click.ClickException("the animate plugin is disabled in this configuration")
+    return plugin.last
+
+
 def open_pipeline(settings: Settings, site_dir: Path):
     from ..build.pipeline import Pipeline
     from ..errors import AnimateError

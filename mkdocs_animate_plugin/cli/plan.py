@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..cache import layout
-from .common import build_elsewhere, load_plugin_config, main, mkdocs_site, plugin_options, start_logging
+from .common import build_as, main, plugin_options
 
 
 @main.command()
@@ -69,17 +69,5 @@ def _spent(settings, clips: set[str]) -> list[float]:
 def dry_run(config_file: Path, options: dict, level: int = logging.WARNING):
     """Render the site into a temporary folder with the plugin's pipeline in its dry run, and return the rows it
     wrote down and the pipeline."""
-    config_plugin, _ = load_plugin_config(config_file, options)
-    config, plugin = mkdocs_site(config_file)
-    plugin.config = config_plugin
-    plugin.dry_run = True
-    start_logging(level)
-    try:
-        build_elsewhere(config, "animate-plan-")
-    finally:
-        # MkDocs keeps plugin instances for the whole process: a later build in it must build, not plan.
-        plugin.dry_run = False
-    pipeline = plugin.last
-    if pipeline is None:
-        raise click.ClickException("the animate plugin is disabled in this configuration")
+    pipeline = build_as(config_file, options, "animate-plan-", level, dry_run=True)
     return pipeline.rows, pipeline

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import build_elsewhere, load_plugin_config, log, main, mkdocs_site, plugin_options, start_logging
+from .common import build_as, log, main, plugin_options
 
 if TYPE_CHECKING:
     from ..build.render import Shard
@@ -38,24 +38,13 @@ def render(config_file: Path, shard: Shard | None, strict: bool, **options) -> N
     With --shard K/N, only the animations of shard K of N: N runners at once make every animation once between them,
     and the publishing build after them finds all of them in the shared cache. Progress, summary and exit status are
     a build's; images of other shards are left to them (not made, not failures)."""
-    from ..build.render import Renderer, Shard
+    from ..build.render import Shard
 
-    config_plugin, _ = load_plugin_config(config_file, options)
-    config, plugin = mkdocs_site(config_file)
-    if strict:
-        config["strict"] = True
-    plugin.config = config_plugin
-    plugin.shard = shard or Shard.whole()
-    start_logging()
     quiet = logging.getLogger("mkdocs.commands")  # no "building to" a folder that is thrown away
     level = quiet.level
     quiet.setLevel(logging.WARNING)
     try:
-        build_elsewhere(config, "animate-render-")
+        renderer = build_as(config_file, options, "animate-render-", strict=strict, shard=shard or Shard.whole())
     finally:
-        plugin.shard = None  # MkDocs keeps plugin instances for the whole process: a later build must build
         quiet.setLevel(level)
-    renderer = plugin.last
-    if not isinstance(renderer, Renderer):
-        raise click.ClickException("the animate plugin is disabled in this configuration")
     log.info(f"animate: {renderer.line()}")
