@@ -129,6 +129,22 @@ def test_a_palette_still_at_a_quarter_of_its_size_decodes(tmp_path, rocket):
         assert (image.mode, image.width) == ("RGB", rocket.width // 4)
 
 
+def test_a_still_with_a_colour_profile_is_drawn_as_the_browser_shows_it():
+    """rocket.jpg carries Adobe RGB, which a browser applies; a clip carries no profile and is shown as sRGB, so the
+    frames are drawn from the still converted to sRGB: the layer appears without a change of colour."""
+    import io
+
+    from PIL import ImageCms
+
+    with Image.open(PHOTOS / "rocket.jpg") as still:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(still.info["icc_profile"]))
+        raw = np.asarray(still.convert("RGB"), dtype=np.float64)
+        shown = np.asarray(ImageCms.profileToProfile(still, profile, ImageCms.createProfile("sRGB")), dtype=np.float64)
+    loaded = np.asarray(images.load(PHOTOS / "rocket.jpg", 640), dtype=np.float64)
+    assert np.abs(loaded - shown).mean() < 0.5
+    assert np.abs(loaded - raw).mean() > 3, "the profile changes what a visitor sees"
+
+
 def test_exif_rotation_is_what_the_browser_shows(tmp_path):
     path = tmp_path / "turned.jpg"
     exif = Image.Exif()

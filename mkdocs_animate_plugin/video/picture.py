@@ -6,6 +6,7 @@ only for images that have no cached animation yet, and then reduced as early as 
 
 from __future__ import annotations
 
+import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,6 +82,25 @@ def probe(path: Path) -> StillInfo:
     return StillInfo(width, height, fmt, moving)
 
 
+def _in_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """The picture in sRGB, as a browser shows it: a still with another embedded profile (a camera's Adobe RGB, a
+    phone's Display P3) is drawn colour-managed, while a clip carries no profile and is shown as sRGB, so its colours
+    are converted here, or the animation would appear beside the still with a visible change of colour. A profile
+    that cannot be read leaves the pixels as they are, as a browser does."""
+    from PIL import ImageCms
+
+    if not icc or image.mode != "RGB":
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(source).lower().replace(" ", ""):
+            return image
+        converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+    return converted or image
+
+
 def load(path: Path, max_width: int) -> Image.Image:
     """Decode to RGB no wider than `max_width`, reduced while decoding where the format allows (JPEG draft).
 
@@ -96,6 +116,7 @@ def load(path: Path, max_width: int) -> Image.Image:
                     im.draft("RGB", (max_width, max(1, round(im.height * max_width / im.width))))
                 im.seek(0)
                 im.load()
+                icc = im.info.get("icc_profile")
                 # Only a copy that changes something: each is a whole frame, and a 4032x3024 photo decodes at
                 # 2016x1512 even for a 1280 px clip (a worker's memory is mostly its largest moment, here).
                 if im.getexif().get(_ORIENTATION_TAG, 1) != 1:
@@ -112,6 +133,7 @@ def load(path: Path, max_width: int) -> Image.Image:
                 factor = im.width // max_width
                 if factor >= 2:
                     im = im.reduce(factor)
+                im = _in_srgb(im, icc)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
         raise ImageProblem(f"the image cannot be decoded: {error}") from None
     if im.width > max_width:

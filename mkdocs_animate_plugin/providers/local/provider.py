@@ -17,7 +17,8 @@ from ..base import AnimationRequest, Clip, Provider
 # Bump when the drawing changes, so that cached animations made by an older drawing are made again.
 # 5: the first frame is the still, edges kept within 3%, detail given back after resampling; B-frame pyramid again
 # 6: a large still's detail measured as shown at the clip's size; CRF 24 on the largest frames; 7: a gentler orbit
-VERSION = 7
+# 8: a still with an embedded colour profile drawn in sRGB, as a browser shows it
+VERSION = 8
 
 
 class LocalOptions(base.Config):
