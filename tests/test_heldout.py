@@ -1,8 +1,11 @@
 """`select: auto` on pictures its rules were never tuned on: the held-out set, kept apart from the project.
 
-shared/images/select-heldout/<label>/ (beside the repository; tools/make_heldout_set.py made it, SOURCES.md says
-where each picture came from) holds real maps, schematics, screenshots, photographs of objects on white, of
-printed text and of scenes, coloured-pencil and clip-art illustrations. The tuning set is tests/images/select/.
+tools/make_heldout_set.py made it, in two folders of <label>/ (SOURCES.md in each says where each picture came
+from): tests/images/select-heldout/, from Debian's packages (flat-colour maps, schematics, screenshots, clip-art
+and photographs on white, wallpapers), judged on every run; and shared/images/select-heldout/ beside the
+repository, from public repositories kept out of the project's commits (map tiles, screenshots, a shop's products
+on white, photographs of printed text, coloured-pencil drawings), judged where it is. The tuning set is
+tests/images/select/.
 The new pictures are split for good by a hash of their names: the rules may be tuned on the "tuning" half (as on
 tests/images/select/), never on the "held-out" half, which alone decides. Every figure is printed (`-s`), with
 the confusion table (label -> what the pixels say) of the held-out half and what it gets wrong.
@@ -21,14 +24,14 @@ from mkdocs_animate_plugin.video import picture as images
 
 from .conftest import REPO
 
-HELDOUT = REPO.parent / "shared" / "images" / "select-heldout"
 TUNING = Path(__file__).parent / "images" / "select"
+HELDOUT = [TUNING.with_name("select-heldout"), REPO.parent / "shared" / "images" / "select-heldout"]
 ANIMATED = {"photograph", "illustration"}
 
 
-def pictures(folder: Path, half: int | None = None) -> list[Path]:
-    """The labelled pictures of `folder`; of the new set, the tuning half (0) or the held-out half (1)."""
-    files = sorted(p for p in folder.glob("*/*") if p.suffix in (".png", ".jpg"))
+def pictures(folders: list[Path], half: int | None = None) -> list[Path]:
+    """The labelled pictures of `folders`; of the new set, the tuning half (0) or the held-out half (1)."""
+    files = sorted(p for folder in folders for p in folder.glob("*/*") if p.suffix in (".png", ".jpg"))
     return [p for p in files if half is None or zlib.crc32(p.name.encode()) % 2 == half]
 
 
@@ -53,15 +56,16 @@ def confusion(table: Counter) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.skipif(not HELDOUT.is_dir(), reason=f"the held-out set is not there: {HELDOUT}")
-@pytest.mark.xfail(strict=True, reason="held-out agreement is 87.0% (6 of 46 wrong), under 95%: flat-colour maps "
-                   "and map tiles animated, a pencil drawing left still (issue 24)")  # fmt: skip
+@pytest.mark.xfail(strict=True, reason="held-out agreement is 85.7% (8 of 56 wrong; the packaged part alone, as "
+                   "in CI: 89.7%, 3 of 29), under 95%: flat-colour maps and map tiles animated; a shirt, a book, a "
+                   "pencil drawing left still (issue 24)")  # fmt: skip
 def test_held_out_agreement_is_at_least_95_percent():
-    tuned, _, _ = agreement(pictures(TUNING))
+    tuned, _, _ = agreement(pictures([TUNING]))
     half, _, _ = agreement(pictures(HELDOUT, 0))
     held, table, wrong = agreement(pictures(HELDOUT, 1))
+    judged = ", ".join(str(folder) for folder in HELDOUT if folder.is_dir())
     report = (
-        f"agreement: tuning set {tuned:.1%}, tuning half of the new set {half:.1%}, "
+        f"held-out set: {judged}\nagreement: tuning set {tuned:.1%}, tuning half of the new set {half:.1%}, "
         f"held-out half {held:.1%} ({sum(table.values())} pictures)\n{confusion(table)}\nwrong: {', '.join(wrong)}"
     )
     print("\n" + report)

@@ -1,14 +1,16 @@
 """Make the held-out labelled set of `select: auto`: pictures its rules were never tuned on.
 
-Run from the repository root: ``python tools/make_heldout_set.py``. It writes shared/images/select-heldout/
-(beside the repository, as `../shared`: the set is kept apart from the project, and holds no code) with one
-folder per label and a SOURCES.md that says where each file came from and under which licence.
-tests/test_heldout.py judges it; the rules (pixels.py) must never be tuned on it.
-
-Where the pictures come from (nothing here is a dependency of the project):
-  apt: kgeography-data, fritzing-data, marble-data, tuxpaint-stamps-default, plasma-workspace-wallpapers
-  public repositories (git snapshots given by HELDOUT_MIRRORS, default /work/.mirror, as owner+name/repo):
-  Leaflet/Leaflet (BSD-2-Clause), ocrmypdf/OCRmyPDF (per its REUSE.toml), egonelbre/gophers (CC0-1.0).
+Run from the repository root: ``python tools/make_heldout_set.py``. It writes one folder per label and a SOURCES.md
+that says where each file came from and under which licence, in two places:
+  tests/images/select-heldout/: pictures from Debian's packages (as the tuning set tests/images/select/ has them),
+  committed, so that CI judges them on every run: apt kgeography-data, fritzing-data, marble-data,
+  tuxpaint-stamps-default, plasma-workspace-wallpapers;
+  ../shared/images/select-heldout/: pictures from public repositories, kept out of the project's commits (a
+  snapshot's files are not ours to commit; the steering repository's shared/ may hold them), from git snapshots
+  given by HELDOUT_MIRRORS (default /work/.mirror, as owner+name/repo): Leaflet/Leaflet (BSD-2-Clause),
+  ocrmypdf/OCRmyPDF (per its REUSE.toml), egonelbre/gophers (CC0-1.0), saleor/saleor (BSD-3-Clause: a shop's
+  product pictures, every third of saleor/static/placeholders/ by name).
+tests/test_heldout.py judges both where they are; the rules (pixels.py) must never be tuned on the held-out half.
 A picture whose source is missing is skipped with a note.
 """
 
@@ -26,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_select_set import save  # the same formats and sizes as the tuning set
 
 ROOT = Path(__file__).resolve().parent.parent
-HELDOUT = ROOT.parent / "shared" / "images" / "select-heldout"
+PACKAGED = ROOT / "tests" / "images" / "select-heldout"
+PUBLIC = ROOT.parent / "shared" / "images" / "select-heldout"
 MIRRORS = Path(os.environ.get("HELDOUT_MIRRORS", "/work/.mirror"))
 OCR_LICENCES = {
     "tests/resources/linn.png": "CC-BY-SA-3.0 (Wikimedia: LinnSequencer)",
@@ -109,12 +112,23 @@ SCREENSHOTS = [
     ("/usr/share/doc/HTML/en/kgeography/first-start13.png", "Debian kgeography-data 22.12.3", "GFDL-1.2+"),
 ]
 SCHEMATICS = ["schematic1", "schematic2", "schematic3"]
-rows: list[str] = []
+SALEOR = {  # a shop's listing: category banners and products on white (books and a gift card included)
+    "photograph": [
+        "products-list/accessories.jpg", "products-list/groceries.jpg", "saleor-ascii-shirt-back.png",
+        "saleor-battle-tested-book.png", "saleor-beanie-2.png", "saleor-blue-plimsolls-2.png",
+        "saleor-blue-polygon-tee-back.png", "saleor-cushion-blue.png", "saleor-dash-force-1.png",
+        "saleor-dash-tee-front.png", "saleor-grey-hoodie.png", "saleor-monospace-white-tee-back.png",
+        "saleor-own-your-stack-and-data-book.png", "saleor-polo-shirt-back.png", "saleor-sunnies.png",
+        "saleor-white-cubes-tee-back.png", "saleor-white-parrot-cushion.png", "saleor-white-plimsolls-3.png",
+    ],
+    "logo": ["saleor-gift-100.png"],
+}  # fmt: skip
+rows: dict[Path, list[str]] = {PACKAGED: [], PUBLIC: []}
 
 
-def put(img: Image.Image, label: str, name: str, source: str, licence: str) -> None:
-    save(img, label, name, root=HELDOUT)
-    rows.append(f"| {label}/{name} | {label} | {source} | {licence} |")
+def put(img: Image.Image, label: str, name: str, source: str, licence: str, root: Path) -> None:
+    save(img, label, name, root=root)
+    rows[root].append(f"| {label}/{name} | {label} | {source} | {licence} |")
 
 
 def from_repo(repo: str, path: str, label: str, name: str, licence: str) -> None:
@@ -123,14 +137,14 @@ def from_repo(repo: str, path: str, label: str, name: str, licence: str) -> None
     if shown.returncode != 0:
         print("skip (missing)", repo, path)
         return
-    put(Image.open(io.BytesIO(shown.stdout)), label, name, f"github {repo}: {path}", licence)
+    put(Image.open(io.BytesIO(shown.stdout)), label, name, f"github {repo}: {path}", licence, PUBLIC)
 
 
 def from_file(path: str, label: str, name: str, source: str, licence: str) -> None:
     if not Path(path).is_file():
         print("skip (missing)", path)
         return
-    put(Image.open(path), label, name, source, licence)
+    put(Image.open(path), label, name, source, licence, PACKAGED)
 
 
 def kind_ext(label: str) -> str:
@@ -176,6 +190,10 @@ def main() -> None:
                   "Debian kgeography-data 22.12.3", "GPL-2+")  # fmt: skip
     for path, source, licence in SCREENSHOTS:
         from_file(path, "screenshot", Path(path).parent.name + "-" + Path(path).name, f"{source}: {path}", licence)
+    for label, paths in SALEOR.items():
+        for path in paths:
+            name = "saleor-" + Path(path).stem.removeprefix("saleor-") + kind_ext(label)
+            from_repo("saleor/saleor", f"saleor/static/placeholders/{path}", label, name, "BSD-3-Clause (Saleor)")
     for name in SCHEMATICS:
         path = f"/usr/share/fritzing/help/images/{name}.png"
         from_file(path, "diagram", f"fritzing-{name}.png", f"Debian fritzing-data 0.9.6: {path}", "GPL-3+")
@@ -184,7 +202,9 @@ def main() -> None:
         "judged by tests/test_heldout.py; made by tools/make_heldout_set.py in the project's repository.\n\n"
         "| file | label | where it came from | licence |\n| --- | --- | --- | --- |\n"
     )
-    (HELDOUT / "SOURCES.md").write_text(header + "\n".join(sorted(rows)) + "\n")
+    for root, lines in rows.items():
+        if lines:
+            (root / "SOURCES.md").write_text(header + "\n".join(sorted(lines)) + "\n")
 
 
 if __name__ == "__main__":
