@@ -37,16 +37,21 @@ from warm_build import ENV, ROOT, make_site  # noqa: E402  the same pages and ph
 SIZES = ((4032, 3024), (2048, 1536), (1600, 1200), (1024, 768))
 
 
+def camera_photo(source: Path, size: tuple[int, int], rng: np.random.Generator, dest: Path, grain: int = 5) -> None:
+    """`source` enlarged to a camera's `size`, with a camera's fine grain (a standard deviation of `grain` levels),
+    saved as a JPEG at `dest`."""
+    image = np.asarray(Image.open(source).convert("RGB").resize(size, Image.Resampling.BICUBIC), dtype=np.int16)
+    noise = rng.normal(0, grain, (size[1], size[0], 1)).astype(np.int16)
+    Image.fromarray(np.clip(image + noise, 0, 255).astype(np.uint8)).save(dest, quality=88)
+
+
 def make_cold_site(root: Path, pages: int, duration: int) -> None:
     """The warm build's site, its photos enlarged to camera sizes (with a camera's fine grain, so that the encoder
     sees detail at every size, not a smooth enlargement), built at `width: auto`."""
     make_site(root, pages, 640, duration)
     rng = np.random.default_rng(11)
     for index, path in enumerate(sorted((root / "docs" / "img").glob("p*.jpg"))):
-        size = SIZES[index % len(SIZES)]
-        image = np.asarray(Image.open(path).convert("RGB").resize(size, Image.Resampling.BICUBIC), dtype=np.int16)
-        grain = rng.normal(0, 5, (size[1], size[0], 1)).astype(np.int16)
-        Image.fromarray(np.clip(image + grain, 0, 255).astype(np.uint8)).save(path, quality=88)
+        camera_photo(path, SIZES[index % len(SIZES)], rng, path)
     config = yaml.safe_load((root / "mkdocs.yml").read_text())
     config["plugins"][0]["animate"]["width"] = "auto"
     (root / "mkdocs.yml").write_text(yaml.safe_dump(config))

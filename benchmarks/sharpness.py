@@ -4,6 +4,10 @@ local motion, the clip the local animator and the encoder make (at `width: auto`
     python benchmarks/sharpness.py [--duration 2] [--motion kenburns] [IMAGE ...]
     python benchmarks/sharpness.py --before REV      # the same, with the plugin as it was at REV (a git worktree)
     python benchmarks/sharpness.py --plugin-path DIR # the same, with another checkout of the plugin
+    python benchmarks/sharpness.py --camera          # and camera-size copies (4032x3024, as the cold build makes)
+
+A picture is measured at the size a theme shows it: its file's width, or the content column's (`--column`, 690 CSS
+px by default: Material's at a 1280 px window) where the file is wider, as a build with `width: auto` sizes its clip.
 
 Prints per clip: the least and the median frame's sharpness over the still's at 1x and at 2x (the same clip on a
 screen of twice the pixels), the first frame's SSIM against the still, the largest edge cut, the judder and the
@@ -37,8 +41,24 @@ def photos(given: list[Path]) -> list[Path]:
     return found
 
 
-def make_clip(image: Path, motion: str, duration: int, dest: Path) -> tuple[int, int]:
-    """The clip a build with the local provider makes of `image` at `width: auto`, written to `dest`."""
+def camera_photos(folder: Path) -> list[Path]:
+    """4032x3024 copies of two shared photos: a smooth enlargement, and one with the grain the cold build adds
+    (benchmarks/cold_build.py), whose finest detail is noise: an encoder keeps little of it, and a 1280 px clip
+    cannot hold what a 2x screen shows of it at 1380 px."""
+    import numpy as np
+    from cold_build import SIZES, camera_photo
+
+    made = []
+    for name in ("rocket.jpg", "grass.png"):
+        for grain in (0, 5):
+            made.append(folder / f"camera{'-grain' * bool(grain)}-{Path(name).stem}.jpg")
+            camera_photo(FOLDERS[1] / name, SIZES[0], np.random.default_rng(11), made[-1], grain)
+    return made
+
+
+def make_clip(image: Path, motion: str, duration: int, dest: Path, column: int) -> tuple[int, int]:
+    """The clip a build with the local provider makes of `image` at `width: auto`, shown at most `column` CSS px
+    wide, written to `dest`; returns the size it is shown at, in CSS px."""
     from mkdocs_animate_plugin.providers.base import AnimationRequest
     from mkdocs_animate_plugin.providers.local import draw
 
@@ -51,7 +71,8 @@ def make_clip(image: Path, motion: str, duration: int, dest: Path) -> tuple[int,
         from mkdocs_animate_plugin import select as rules
 
     still = picture.probe(image)
-    width = rules.clip_width("auto", {}, (still.width, still.height))
+    shown = min(still.width, column)
+    width = rules.clip_width("auto", {"width": str(shown)}, (still.width, still.height))
     size = stills.even_size(still.width, still.height, width)
     request = AnimationRequest(
         image=image, image_sha256="", image_width=still.width, image_height=still.height,
@@ -59,14 +80,14 @@ def make_clip(image: Path, motion: str, duration: int, dest: Path) -> tuple[int,
     )  # fmt: skip
     clip = draw(request, motion)
     media.encode(clip.frames, size, 24, "video", dest, clip.count)
-    return still.width, still.height
+    return shown, round(still.height * shown / still.width)
 
 
-def measure(image: Path, motion: str, duration: int, folder: Path) -> str:
+def measure(image: Path, motion: str, duration: int, folder: Path, column: int) -> str:
     import clip_measures as m
 
     dest = folder / f"{image.stem}-{motion}.mp4"
-    shown = make_clip(image, motion, duration, dest)
+    shown = make_clip(image, motion, duration, dest, column)
     still, frames = m.still_luma(image), m.clip_luma(dest)
     figures = []
     for ratio in (1, 2):
@@ -91,10 +112,13 @@ def main() -> None:
     parser.add_argument("images", nargs="*", type=Path)
     parser.add_argument("--duration", type=int, default=2)
     parser.add_argument("--motion", choices=("kenburns", "parallax"), action="append")
+    parser.add_argument("--camera", action="store_true", help="also camera-size copies of two shared photos")
+    parser.add_argument("--column", type=int, default=690, help="the content column's width, in CSS px")
     parser.add_argument("--before", metavar="REV", help="measure the plugin as it was at this git revision")
     parser.add_argument("--plugin-path", type=Path, help="a checkout of the plugin to measure instead")
     args = parser.parse_args()
-    rest = [str(p) for p in args.images] + [f"--duration={args.duration}"]
+    rest = [str(p) for p in args.images] + [f"--duration={args.duration}", f"--column={args.column}"]
+    rest += ["--camera"] * args.camera
     rest += [f"--motion={name}" for name in args.motion or ()]
     if args.before:
         with tempfile.TemporaryDirectory() as folder:
@@ -110,16 +134,19 @@ def main() -> None:
         os.environ["PYTHONPATH"] = str(args.plugin_path)
         sys.path.insert(0, str(args.plugin_path))
     sys.path.append(str(ROOT / "tools"))
+    sys.path.append(str(ROOT / "benchmarks"))
     import mkdocs_animate_plugin
 
     print(f"plugin: {Path(mkdocs_animate_plugin.__file__).parent.parent}; {args.duration} s clips, 24 fps, video")
     print("image        motion    1x least/median  2x least/median  SSIM   cut  judder  KiB")
     with tempfile.TemporaryDirectory() as folder:
         images = photos([path.resolve() for path in args.images])
+        if args.camera:
+            images += camera_photos(Path(folder))
         os.chdir(folder)  # the worker processes (`python -c`) would import the package found where they start
         for image in images:
             for motion in args.motion or ("kenburns", "parallax"):
-                print(measure(image, motion, args.duration, Path(folder)), flush=True)
+                print(measure(image, motion, args.duration, Path(folder), args.column), flush=True)
 
 
 if __name__ == "__main__":
