@@ -248,6 +248,8 @@ def main() -> None:
     parser.add_argument("--plugin-path", type=Path, help="a checkout of the plugin to build with instead")
     parser.add_argument("--profile", nargs="?", const=ROOT / "example_site/docs/img/rocket.jpg", type=Path)
     args = parser.parse_args()
+    if args.plugin_path:  # for --profile, which draws and encodes in this process
+        sys.path.insert(0, str(args.plugin_path))
     if args.profile:
         with tempfile.TemporaryDirectory() as folder:
             big = Path(folder) / "photo.jpg"  # the example photo at a camera's size

@@ -15,14 +15,14 @@ _PRESETS = ((400_000, "slow"), (800_000, "faster"), (None, "veryfast"))  # up to
 _QUALITY = ((120_000, "21"), (160_000, "22"), (None, "24"))  # up to this many pixels: CRF
 
 _X264 = "threads=1:sliced-threads=0"
-# What the two fast presets leave out and a large frame needs, by the frame's size. Their quick sub-pixel search
-# (subme 2 and 4) turns x264's psy-rd off, and the encoder smooths fine detail away. Measured on 5 s clips of
-# 4032x3024 photos shown 690 CSS px wide (benchmarks/sharpness.py --camera), the softest frame's detail over the
-# still's: at 1x 0.83-0.91 without, 0.92-0.95 with subme 6 (where psy-rd starts); at 2x 0.76-0.91 and 0.86-0.93;
-# bytes +24% on a detailed photo, none on grass. The price: a cold build of 60 such photos (benchmarks/cold_build.py
-# --pages 30) takes 6.3 CPU s an animation instead of 5.0, at the same memory. On 0.4-0.8 MP frames (`faster`,
-# trellis on already) subme 7. On the largest frames a look-ahead of 7 frames instead of 10: about 12 MB less per
-# encoder at 1280x960, which pays for x264's own B-frame pyramid (without it every fourth frame change of a slow
+# What the two fast presets leave out and a large frame needs, by the frame's size. Their quick sub-pixel search (subme
+# 2 and 4) turns x264's psy-rd off, and the encoder smooths fine detail away. Measured on 5 s clips of 4032x3024 photos
+# shown 690 CSS px wide (benchmarks/sharpness.py --camera), the softest frame's detail over the still's: at 1x 0.83-0.91
+# without, 0.92-0.95 with subme 6 (where psy-rd starts); at 2x 0.76-0.91 and 0.86-0.93; bytes +24% on a detailed photo,
+# none on grass. The price: a cold build of 60 such photos (benchmarks/cold_build.py --pages 30) takes 6.3 CPU s an
+# animation instead of 5.0, and peaks at 388 MB instead of 378 (about what two runs differ by). On 0.4-0.8 MP frames
+# (`faster`, trellis on already) subme 7. On the largest frames a look-ahead of 7 frames instead of 10: about 12 MB less
+# per encoder at 1280x960, which pays for x264's own B-frame pyramid (without it every fourth frame change of a slow
 # motion dips, a visible judder).
 _TUNING = ((400_000, ""), (800_000, ":subme=7"), (None, ":subme=6:rc-lookahead=7"))
 
