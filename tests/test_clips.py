@@ -15,12 +15,13 @@ from tools import clip_measures as m
 from .conftest import PHOTOS
 
 
-def built_clip(site, motion: str, shown: str = ""):
-    """Build a page showing a real photo (rocket.jpg, 320 px wide) with `local_motion: motion` at `width: auto`;
-    the still's path and the clip's."""
-    still = site.image("img/rocket.png", Image.open(PHOTOS / "rocket.jpg").resize((320, 213), Image.Resampling.LANCZOS))
-    site.configure(width="auto", duration=2, local_motion=motion)
-    site.page("index.md", f"![A rocket](img/rocket.png){{ data-animate {shown} }}")
+def built_clip(site, motion: str, shown: str = "", size: tuple[int, int] = (320, 213), duration: int = 2):
+    """Build a page showing a real photo (rocket.jpg, resized to `size`) with `local_motion: motion` at
+    `width: auto`; the still's path and the clip's."""
+    photo = Image.open(PHOTOS / "rocket.jpg").resize(size, Image.Resampling.LANCZOS)
+    still = site.image("img/rocket.png" if size[0] <= 640 else "img/rocket.jpg", photo)  # a camera's as a JPEG
+    site.configure(width="auto", duration=duration, local_motion=motion)
+    site.page("index.md", f"![A rocket]({still.relative_to(site.docs).as_posix()}){{ data-animate {shown} }}")
     built = site.build()
     [src] = lxml.html.fromstring(built.html("index.html")).xpath("//img/@data-animate-src")
     return still, built.site / src
@@ -52,13 +53,8 @@ def test_a_still_shown_smaller_than_its_file_gets_a_clip_for_a_2x_screen(site):
 def test_a_camera_size_photo_keeps_its_detail_in_a_large_clip(site):
     """A 2560 px photo shown 640 CSS px wide gets a 1280 px clip, which x264 encodes with its fast presets: still
     as sharp as the still where the page shows it."""
-    big = Image.open(PHOTOS / "rocket.jpg").resize((2560, 1704), Image.Resampling.LANCZOS)
-    still_path = site.image("img/big.jpg", big)
-    site.configure(width="auto", duration=1, local_motion="kenburns")
-    site.page("index.md", "![A rocket](img/big.jpg){ data-animate width=640 }")
-    built = site.build()
-    [src] = lxml.html.fromstring(built.html("index.html")).xpath("//img/@data-animate-src")
-    still, frames = m.still_luma(still_path), m.clip_luma(built.site / src)
+    still_path, clip = built_clip(site, "kenburns", "width=640", size=(2560, 1704), duration=1)
+    still, frames = m.still_luma(still_path), m.clip_luma(clip)
     assert frames[0].size == (1280, 852)
     for size in ((640, 426), (1280, 852)):
         sharp = m.sharpness(frames, still, size)
