@@ -53,7 +53,7 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         from .selection.styles import SiteStyles, site_sheets
 
         sheets = site_sheets(config.docs_dir, [str(css) for css in config.extra_css], config.theme.dirs)
-        styles = SiteStyles.read(sheets, config.theme.name)
+        styles = SiteStyles(sheets, config.theme.name)
         settings = Settings.from_config(self.config, config.config_file_path, config.docs_dir, styles)
         serving = self.serving and self.config.serve == "cache"
         try:

@@ -19,20 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_animate_plugin.selection.pixels import SAMPLE_WIDTH, kind_of
-from mkdocs_animate_plugin.video import picture as images
+from mkdocs_animate_plugin.selection.pixels import kind_of
 
 from .conftest import REPO
+from .test_pixels import ANIMATED, FILES, SET, sample
 
-TUNING = Path(__file__).parent / "images" / "select"
-HELDOUT = [TUNING.with_name("select-heldout"), REPO.parent / "shared" / "images" / "select-heldout"]
-ANIMATED = {"photograph", "illustration"}
+HELDOUT = [SET.with_name("select-heldout"), REPO.parent / "shared" / "images" / "select-heldout"]
 
 
-def pictures(folders: list[Path], half: int | None = None) -> list[Path]:
-    """The labelled pictures of `folders`; of the new set, the tuning half (0) or the held-out half (1)."""
+def pictures(folders: list[Path], half: int) -> list[Path]:
+    """The labelled pictures of the new set in `folders`: its tuning half (0) or its held-out half (1)."""
     files = sorted(p for folder in folders for p in folder.glob("*/*") if p.suffix in (".png", ".jpg"))
-    return [p for p in files if half is None or zlib.crc32(p.name.encode()) % 2 == half]
+    return [p for p in files if zlib.crc32(p.name.encode()) % 2 == half]
 
 
 def agreement(files: list[Path]) -> tuple[float, Counter, list[str]]:
@@ -40,7 +38,7 @@ def agreement(files: list[Path]) -> tuple[float, Counter, list[str]]:
     table: Counter = Counter()
     wrong = []
     for path in files:
-        kind = kind_of(images.load(path, SAMPLE_WIDTH))
+        kind = kind_of(sample(path))
         table[path.parent.name, kind.name] += 1
         if kind.animate != (path.parent.name in ANIMATED):
             wrong.append(f"{path.parent.name}/{path.name} ({kind.name})")
@@ -60,7 +58,7 @@ def confusion(table: Counter) -> str:
                    "in CI: 89.7%, 3 of 29), under 95%: flat-colour maps and map tiles animated; a shirt, a book, a "
                    "pencil drawing left still (issue 24)")  # fmt: skip
 def test_held_out_agreement_is_at_least_95_percent():
-    tuned, _, _ = agreement(pictures([TUNING]))
+    tuned, _, _ = agreement(FILES)
     half, _, _ = agreement(pictures(HELDOUT, 0))
     held, table, wrong = agreement(pictures(HELDOUT, 1))
     judged = ", ".join(str(folder) for folder in HELDOUT if folder.is_dir())

@@ -22,7 +22,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-PROPERTIES = ("width", "height", "max-width", "max-height")
 # The elements each theme puts a page's content in, outermost first (as its main template writes them).
 WRAPPERS = {
     "material": '<div class="md-container" data-md-component="container"><main class="md-main" data-md-component='
@@ -62,11 +61,6 @@ class SiteStyles:
         self.wrapper = WRAPPERS.get(theme or "", GENERIC)
         self.fingerprint = hashlib.sha256(repr((self.wrapper, self.sheets)).encode()).hexdigest()[:20]
 
-    @classmethod
-    def read(cls, sheets: Iterable[str], theme: str | None) -> SiteStyles:
-        """The sizing rules of `sheets` (CSS texts, in the order the page links them)."""
-        return cls(tuple(sheets), theme)
-
     @functools.cached_property
     def rules(self) -> list[Rule]:
         found: list[Rule] = []
@@ -81,8 +75,9 @@ class SiteStyles:
         return found
 
     def styled(self, text: str) -> list[Styled]:
-        """For each `<img>` of a page's content (in order), the declarations of its winning rules."""
-        if not self.rules or "<img" not in text.lower():
+        """For each `<img>` of a page's content (in order), the declarations of its winning rules. Called only for a
+        page with images (discover.find_images)."""
+        if not self.rules:
             return []
         import lxml.html
 
@@ -179,7 +174,7 @@ def site_sheets(docs_dir: str, extra_css: Sequence[str], theme_dirs: Sequence[st
         for path in sorted(Path(folder).rglob("*.css")):
             texts.append(path.read_text(encoding="utf-8", errors="replace"))
     for name in extra_css:
-        path = Path(docs_dir) / str(name).split("?", 1)[0]
-        if "://" not in str(name) and path.is_file():
+        path = Path(docs_dir) / name.split("?", 1)[0]
+        if "://" not in name and path.is_file():
             texts.append(path.read_text(encoding="utf-8", errors="replace"))
     return texts
