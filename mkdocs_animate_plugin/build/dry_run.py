@@ -31,12 +31,13 @@ class PlanRow:
 def plan_row(page: str, src: str, job: Job, store: Store, provider: Provider, held: str | None) -> PlanRow:
     """The row of an image that gets an animation: cached (here or in the shared store) or to be made, and
     whether `publish: approved` holds it back."""
-    files = (job.key, *(key for _, key in job.sources))
     entry, _ = store.get(job.key, repair=False)
     shared = entry is None and store.shared(job.key)
     request = job.request()
     clip = provider.paid_key(request)
     paid = None if shared else provider.needs_payment(request)
     if entry is not None or shared:
-        return PlanRow(page, src, "cached", "in the shared cache" if shared else "", job.key, paid, clip, files, held)
-    return PlanRow(page, src, "new", f"to make with {provider.name}", job.key, paid, clip, files, held)
+        status, why = "cached", "in the shared cache" if shared else ""
+    else:
+        status, why = "new", f"to make with {provider.name}"
+    return PlanRow(page, src, status, why, job.key, paid, clip, job.files, held)

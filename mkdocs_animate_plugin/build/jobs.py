@@ -53,6 +53,11 @@ class Job:
     # as the H.264 one, which `key` names and which comes last.
     sources: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The keys of every file its animation is made of: its own, then its other sources'."""
+        return (self.key, *(key for _, key in self.sources))
+
 
 def source_key(key: str, codec: str) -> str:
     """The key of a video's source in another codec than H.264: made from the same frames, so named after it."""

@@ -64,6 +64,7 @@ class Pipeline:
         as a build does, from a snapshot of the cache, and keep the decisions in `rows` instead of acting on them."""
         self.settings = settings
         self.dry_run = dry_run
+        self.writes_record = not dry_run  # the record of what the build showed, for the gallery
         self.rows: list[PlanRow] = []
         self.store = Store.open(settings.cache_dir, settings.cache_url, snapshot=dry_run)
         still = "not cached (offline)" if settings.offline else "not cached yet (serve)" if serving else None
@@ -296,7 +297,7 @@ class Pipeline:
             self.producer.close()
         finally:
             try:
-                if not self.dry_run:
+                if self.writes_record:
                     self.recorder.write(self.provider)
             finally:
                 self.store.close()

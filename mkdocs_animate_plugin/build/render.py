@@ -15,7 +15,6 @@ from pathlib import Path
 
 from ..config import Settings
 from ..markup.publish import Publisher
-from ..review.record import Recorder
 from ..selection.rules import LeftStill
 from .jobs import Job
 from .pipeline import Pipeline
@@ -74,8 +73,7 @@ class ShardProducer(Producer):
             self.scheduler.done(job.key, Outcome("skipped", still=LeftStill(OTHER_SHARD)))  # not made, not a failure
             return
         self.owned.add(job.key)
-        keys = (job.key, *(source for _, source in job.sources))
-        if not self.cached(job.key) and all(self.store.shared(key) for key in keys):
+        if all(self.store.shared(key) for key in job.files) and not self.cached(job.key):
             # In the shared store already: nothing to do here (the publishing build downloads it), not even that.
             self.scheduler.done(job.key, Outcome(SHARED))
             return
@@ -83,7 +81,7 @@ class ShardProducer(Producer):
         future = self.scheduler.known(job.key)
         if future is not None and future.done() and future.result().status == "cached":
             # In this cache: perhaps made by a run killed before its uploads ended. The store must have it too.
-            for key in keys:
+            for key in job.files:
                 self.store.share(key)
 
 
@@ -94,13 +92,6 @@ class _Unpublished(Publisher):
         pass
 
 
-class _Unrecorded(Recorder):
-    """A render shows no page: the record of what the last build showed (for the gallery) stays as it was."""
-
-    def write(self, provider) -> None:
-        pass
-
-
 class Renderer(Pipeline):
     """The pipeline of a build, less the site: the plugin hands it the pages as it hands them to a `Pipeline`."""
 
@@ -108,10 +99,7 @@ class Renderer(Pipeline):
         self.shard = shard
         super().__init__(settings, site_dir, serving=serving)
         self.publisher = _Unpublished(site_dir, self.store)
-        recorder = self.recorder
-        self.recorder = _Unrecorded(
-            self.review, self.store.root, model=recorder.model, paid=recorder.paid, cost=recorder.cost
-        )
+        self.writes_record = False  # a render shows no page: what the last build showed (the gallery's) stays
 
     def _producer(self, still: str | None) -> Producer:
         return ShardProducer(self.settings, self.provider, self.store, still=still, shard=self.shard)

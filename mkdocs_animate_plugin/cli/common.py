@@ -75,6 +75,14 @@ def config_file_option(command: Callable) -> Callable:
     )(command)  # fmt: skip
 
 
+def site_config_option(command: Callable) -> Callable:
+    """`-f`: the site a command works on (plan, render, review), which must exist."""
+    return click.option(
+        "-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml.",
+    )(command)  # fmt: skip
+
+
 def user_cache_dir() -> Path:
     """The user's cache folder for the command run without a project: `$XDG_CACHE_HOME/mkdocs-animate`, else the
     platform's (platformdirs). Never the current folder."""

@@ -8,12 +8,11 @@ from pathlib import Path
 import click
 
 from ..cache import layout
-from .common import build_as, main, plugin_options
+from .common import build_as, main, plugin_options, site_config_option
 
 
 @main.command()
-@click.option("-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml.")  # fmt: skip
+@site_config_option
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' own log lines too (on stderr).")
 @plugin_options
 def plan(config_file: Path, verbose: bool, **options) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .common import build_as, log, main, plugin_options
+from .common import build_as, log, main, plugin_options, site_config_option
 
 if TYPE_CHECKING:
     from ..build.render import Shard
@@ -26,8 +26,7 @@ def _shard(context: click.Context, parameter: click.Parameter, value: str | None
 
 
 @main.command()
-@click.option("-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml.")  # fmt: skip
+@site_config_option
 @click.option("--shard", metavar="K/N", callback=_shard,
               help="Make only shard K of N (K from 1): every runner of a CI matrix gets the same split.")  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit with an error on a warning, as `mkdocs build --strict`.")

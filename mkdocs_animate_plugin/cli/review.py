@@ -8,12 +8,20 @@ from pathlib import Path
 
 import click
 
-from .common import build_elsewhere, load_plugin_config, load_settings, log, main, mkdocs_site, start_logging
+from .common import (
+    build_elsewhere,
+    load_plugin_config,
+    load_settings,
+    log,
+    main,
+    mkdocs_site,
+    site_config_option,
+    start_logging,
+)
 
 
 @main.command()
-@click.option("-f", "--config-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default="mkdocs.yml", show_default=True, help="The site's mkdocs.yml.")  # fmt: skip
+@site_config_option
 @click.option(
     "--approve",
     multiple=True,
