@@ -70,7 +70,7 @@ class KenBurns:
         return max(x0, 0.0), max(y0, 0.0), min(x0 + box_w, width), min(y0 + box_h, height)
 
 
-def smoothstep(t: float) -> float:
+def smoothstep(t: float | np.ndarray) -> float | np.ndarray:
     return t * t * (3 - 2 * t)
 
 
@@ -86,7 +86,7 @@ def kenburns_frames(
     if take >= 3:
         angle = 2.4 * (take - 2)  # the golden angle, roughly: each take lands somewhere new
         cx, cy = cx + 0.12 * math.cos(angle), cy + 0.12 * math.sin(angle)
-    path = KenBurns((min(max(cx, 0.0), 1.0), min(max(cy, 0.0), 1.0)))
+    path = KenBurns((cx, cy))  # the path keeps its lean within the picture
     turn = 1 if take % 2 else -1
     luma, *chroma = yuv.from_image(image)
     target = detail.still_energy(luma, size) if target is None else target
@@ -184,7 +184,7 @@ def _pinned(near: np.ndarray, band: float) -> np.ndarray:
     xs = np.minimum(np.arange(width) + 0.5, width - 0.5 - np.arange(width)) / band
     ys = np.minimum(np.arange(height) + 0.5, height - 0.5 - np.arange(height)) / band
     ease = np.minimum(np.clip(ys, 0, 1)[:, None], np.clip(xs, 0, 1)[None, :]).astype(np.float32)
-    return near * (ease * ease * (3 - 2 * ease))
+    return near * smoothstep(ease)
 
 
 def parallax_frames(
