@@ -154,6 +154,16 @@ def test_exif_rotation_is_what_the_browser_shows(tmp_path):
     assert images.load(path, 640).size == (300, 400)
 
 
+def test_a_turned_photo_is_decoded_as_wide_as_it_is_shown(tmp_path):
+    """A phone's portrait: stored 1600x1200 and turned by EXIF, shown 1200x1600. Reduced while decoding for a
+    400 px clip, it must still be 400 px wide as shown (not 300: the file's own height at a quarter scale)."""
+    path = tmp_path / "portrait.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.new("RGB", (1600, 1200), (200, 100, 50)).save(path, exif=exif)
+    assert images.load(path, 400).size == (400, 533)
+
+
 @pytest.mark.parametrize("mode", ["RGBA", "LA", "P", "I;16", "CMYK", "L", "1"])
 def test_every_pixel_mode_becomes_rgb(tmp_path, mode):
     base = Image.new("RGB", (64, 48), (10, 200, 30))

@@ -111,15 +111,19 @@ def load(path: Path, max_width: int) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as im:
-                if im.width > max_width:
+                orientation = im.getexif().get(_ORIENTATION_TAG, 1)
+                # `max_width` is the width shown, after the EXIF turn: a turned file's own height.
+                shown_width = im.height if orientation in _QUARTER_TURNS else im.width
+                if shown_width > max_width:
                     # JPEG decodes at 1/2, 1/4 or 1/8 scale directly: never the full 4000x3000 frame.
-                    im.draft("RGB", (max_width, max(1, round(im.height * max_width / im.width))))
+                    scale = max_width / shown_width
+                    im.draft("RGB", (max(1, round(im.width * scale)), max(1, round(im.height * scale))))
                 im.seek(0)
                 im.load()
                 icc = im.info.get("icc_profile")
                 # Only a copy that changes something: each is a whole frame, and a 4032x3024 photo decodes at
                 # 2016x1512 even for a 1280 px clip (a worker's memory is mostly its largest moment, here).
-                if im.getexif().get(_ORIENTATION_TAG, 1) != 1:
+                if orientation != 1:
                     im = ImageOps.exif_transpose(im)
                 if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
                     rgba = im.convert("RGBA")

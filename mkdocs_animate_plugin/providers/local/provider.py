@@ -18,8 +18,9 @@ from ..base import AnimationRequest, Clip, Provider
 # 5: the first frame is the still, edges kept within 3%, detail given back after resampling; B-frame pyramid again
 # 6: a large still's detail measured as shown at the clip's size; CRF 24 on the largest frames; 7: a gentler orbit
 # 8: a still with an embedded colour profile drawn in sRGB, as a browser shows it; 9: x264's psy-rd on the large
-# frames (subme 6 and 7, x264.py), which kept their detail too little
-VERSION = 9
+# frames (subme 6 and 7, x264.py), which kept their detail too little; 10: a photo turned by EXIF (a phone's
+# portrait) decoded as wide as it is shown, not drawn from a copy up to half too small
+VERSION = 10
 
 
 class LocalOptions(base.Config):
