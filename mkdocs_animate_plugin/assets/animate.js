@@ -180,6 +180,7 @@
     var item = {
       still: still, host: host, box: box, layer: layer, button: button, video: video,
       src: still.getAttribute("data-animate-src"), type: still.getAttribute("data-animate-type"), sources: sourcesOf(still),
+      min: /^(\d+)x(\d+)$/.exec(still.getAttribute("data-animate-min") || ""),
       near: false, visible: false, shown: false, loaded: false, failed: false, paused: false, played: false, label: ""
     };
     byStill.set(still, item);
@@ -226,9 +227,10 @@
     return !item.failed && !item.paused && (!(reduce.matches || connection.saveData) || item.played);
   }
 
-  /* Whether the browser drew the still: a layer is laid only over a picture that is there. */
-  function drawn(still) {
-    return still.complete && still.naturalWidth > 0;
+  /* Whether the browser drew an image (the still: a layer is laid only over a picture that is there; or an image
+     layer, shown once drawn). */
+  function drawn(image) {
+    return image.complete && image.naturalWidth > 0;
   }
 
   function load(item) {
@@ -265,7 +267,7 @@
       /* a paused video shows the frame it stopped on; one stopped for reduced motion shows the still */
       shown = item.loaded && !item.failed && layer.readyState >= 2 && (want || item.paused);
     } else {
-      shown = want && item.loaded && layer.complete && layer.naturalWidth > 0;
+      shown = want && item.loaded && drawn(layer);
     }
     layer.classList.toggle("shown", !!shown);
     var state = item.failed || !there ? "still" : want ? "playing" : "paused";
@@ -293,7 +295,7 @@
 
   function apply(item, m) {
     var box = item.box, layer = item.layer;
-    if (m && shownSmall(item.still, m)) { m = null; }
+    if (m && shownSmall(item, m)) { m = null; }
     item.shown = !!m;
     if (!m) { box.classList.remove("placed"); return; }
     var dx = m.left - m.box.left, dy = m.top - m.box.top;
@@ -323,9 +325,8 @@
 
   /* A still the theme shows smaller than the build's min_width x min_height (data-animate-min, in CSS pixels) is
      used as an icon, by a rule the build could not read: its layer is neither downloaded nor drawn. */
-  function shownSmall(still, m) {
-    var min = /^(\d+)x(\d+)$/.exec(still.getAttribute("data-animate-min") || "");
-    return !!min && (m.width < +min[1] || m.height < +min[2]);
+  function shownSmall(item, m) {
+    return !!item.min && (m.width < +item.min[1] || m.height < +item.min[2]);
   }
 
   function corner(value, width, inset) {
@@ -408,12 +409,8 @@
     if (setting.addEventListener) { setting.addEventListener("change", function () { items.forEach(update); }); }
   });
 
-  /* mkdocs-material's instant navigation swaps pages without a reload: set up each new page's animations (its
-     document$ says when; the mutation observer catches any other script that swaps content). A page restored
-     from the back/forward cache is checked again. */
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { scan(); });
-  }
+  /* mkdocs-material's instant navigation (or any other script) swaps pages without a reload: the mutation
+     observer sets up each new page's animations. A page restored from the back/forward cache is checked again. */
   new MutationObserver(swapped).observe(document.documentElement, { childList: true, subtree: true });
   window.addEventListener("pageshow", function (event) {
     if (event.persisted) { scan(); items.forEach(update); schedule(); }
