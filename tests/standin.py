@@ -22,6 +22,7 @@ model's audio switch is on (as sent, else its schema's default). A finished gene
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import subprocess
 import threading
@@ -45,20 +46,25 @@ CREATE_PATHS = {entry["path"] for entry in SCHEMAS.values()}
 END_FRAMES = ("last_image_url", "tail_image_url")
 
 
+@functools.cache
+def _validator(model: str):
+    """The model's published schema, closed: a field it does not name is refused. Made once per model."""
+    from jsonschema import Draft7Validator
+
+    return Draft7Validator({**SCHEMAS[model]["schema"], "additionalProperties": False})
+
+
 def problem(body: dict, path: str = "/v2/video/generations") -> str | None:
     """Why the provider refuses this body, if it does: its model's published schema, with no field it does not name
     (a duration of the wrong type or value, a missing required field, an unknown field), or the wrong endpoint."""
-    from jsonschema import Draft7Validator
-
     entry = SCHEMAS.get(body.get("model"))
     if entry is None:
         return f"no such model: {body.get('model')!r}"
     if path != entry["path"]:
         return f"{body['model']} is served at {entry['path']}, not {path}"
-    closed = {**entry["schema"], "additionalProperties": False}
     errors = sorted(
         f"{'/'.join(map(str, error.absolute_path)) or 'body'}: {error.message}"
-        for error in Draft7Validator(closed).iter_errors(body)
+        for error in _validator(body["model"]).iter_errors(body)
     )
     if errors:
         return f"{body['model']}: {'; '.join(errors)}"

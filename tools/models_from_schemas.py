@@ -112,7 +112,6 @@ def line(name: str, entry: dict[str, Any]) -> dict[str, Any]:
     fields = _bare(schema.get("properties", {}))
     end = next((f for f in END_FRAMES if f in fields), None)
     audio = next((f for f in sorted(fields) if f.startswith("generate_audio") and fields[f]["type"] == "boolean"), None)
-    has = {f for f in ("loop", "seed", "negative_prompt") if f in fields}
     return {
         "endpoint": entry["path"],
         "schema": entry["file"],
@@ -122,9 +121,9 @@ def line(name: str, entry: dict[str, Any]) -> dict[str, Any]:
         "duration_type": fields.get("duration", {}).get("type"),
         "end_frame": end,
         "end_required": end in schema.get("required", []),
-        "loop_flag": "loop" if "loop" in has and fields["loop"]["type"] == "boolean" else None,
-        "seed": "seed" if "seed" in has and fields["seed"]["type"] == "integer" else None,
-        "negative": "negative_prompt" if "negative_prompt" in has else None,
+        "loop_flag": "loop" if "loop" in fields and fields["loop"]["type"] == "boolean" else None,
+        "seed": "seed" if "seed" in fields and fields["seed"]["type"] == "integer" else None,
+        "negative": "negative_prompt" if "negative_prompt" in fields else None,
         "negative_max": fields.get("negative_prompt", {}).get("maxLength"),
         "audio": audio,
         "audio_default": bool(fields[audio].get("default", False)) if audio else None,

@@ -10,7 +10,7 @@ A model not in the table is a configuration error (`mkdocs-animate models` lists
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from importlib import resources
 from typing import Any
 
@@ -33,7 +33,6 @@ class Model:
     id: str
     endpoint: str
     fields: dict[str, Any] = field(compare=False)  # every field it accepts: its schema, descriptions left out
-    required: tuple[str, ...]
     durations: tuple[int, ...]  # the clip lengths it makes, in seconds; empty: any (or no duration field)
     duration_type: str | None  # the duration's JSON type ("integer", "string"); None: it takes no duration
     prompt_max: int
@@ -46,17 +45,14 @@ class Model:
     negative: str | None = None  # the field for what the clip must not show
     negative_max: int | None = None
     usd_per_second: float | None = None  # hand-kept: an estimate of its price, where a source gives one
-    source: str = ""  # where the hand-kept values come from
     max_aspect: float = 2.5  # the widest (and, inverted, tallest) picture it takes (the v3 turbo schemas)
     min_side: int = 300  # pixels, the shorter side at least
 
     @classmethod
     def from_data(cls, name: str, data: dict[str, Any]) -> Model:
         """A line of `models.json`."""
-        names = {"endpoint", "fields", "duration_type", "prompt_max", "end_frame", "end_required", "loop_flag",
-                 "audio", "audio_default", "seed", "negative", "negative_max", "usd_per_second", "source"}  # fmt: skip
-        given = {key: value for key, value in data.items() if key in names}
-        return cls(id=name, required=tuple(data["required"]), durations=tuple(data["durations"]), **given)
+        given = {key: value for key, value in data.items() if key in _LOADED}
+        return cls(id=name, durations=tuple(data["durations"]), **given)
 
     @property
     def native_loop(self) -> bool:
@@ -76,6 +72,11 @@ class Model:
 
     def estimate(self, seconds: int) -> float | None:
         return None if self.usd_per_second is None else round(self.usd_per_second * seconds, 2)
+
+
+# The keys of a line of models.json that a Model takes as they are (its other keys, the schema's required fields and
+# where the hand-kept values come from, are for the reader of the file).
+_LOADED = {f.name for f in fields(Model)} - {"id", "durations"}
 
 
 def _load() -> dict[str, Model]:
