@@ -30,12 +30,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from remote_cache import S3Server  # noqa: E402  (found through the path set above)
 
-from tests.conftest import picture  # noqa: E402
+from tests.conftest import aws_env, picture  # noqa: E402
 from tests.standin import KEY, StandIn  # noqa: E402
-
-STORE_ENV = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
-             "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-             "AWS_EC2_METADATA_DISABLED": "true"}  # fmt: skip
 
 
 def make_site(root: Path, images: int, options: dict) -> None:
@@ -112,8 +108,10 @@ def main() -> None:
     import boto3
 
     server = S3Server(0.0)
-    env = {**os.environ, **STORE_ENV, "AWS_ENDPOINT_URL": server.endpoint, "AIMLAPI_API_KEY": KEY}
-    boto3.client("s3", endpoint_url=server.endpoint, aws_access_key_id="bench", aws_secret_access_key="bench",
+    store = aws_env(server.endpoint)  # what a CI job sets
+    env = {**os.environ, **store, "AIMLAPI_API_KEY": KEY}
+    boto3.client("s3", endpoint_url=server.endpoint, aws_access_key_id=store["AWS_ACCESS_KEY_ID"],
+                 aws_secret_access_key=store["AWS_SECRET_ACCESS_KEY"],
                  region_name="us-east-1").create_bucket(Bucket="animations")  # fmt: skip
     print(f"{os.cpu_count()} cores (nproc); the store on 127.0.0.1, no added latency")
     with tempfile.TemporaryDirectory(prefix="animate-shards-bench-") as folder:

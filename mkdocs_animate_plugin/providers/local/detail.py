@@ -64,7 +64,7 @@ def shown_energy(path: Path, size: tuple[int, int]) -> float:
     width = picture.probe(path).width
     # A file of about the clip's size is shown as it is; a larger one is reduced straight to the clip's width.
     still = picture.load(path, width if width <= 1.02 * size[0] else size[0])
-    return still_energy(yuv.from_image(still)[0], size)
+    return energy(np.asarray(yuv.from_image(still)[0]))  # at the clip's size already: nothing to reduce
 
 
 def restore(plane: np.ndarray, target: float) -> None:
