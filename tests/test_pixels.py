@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from mkdocs_animate_plugin.selection.pixels import SAMPLE_WIDTH, Kind, kind_of
 from mkdocs_animate_plugin.video import picture as images
@@ -113,6 +113,22 @@ def test_flat_pictures_keep_their_decision_at_two_sizes(label, name, tmp_path):
     at_640 = sample(resized(SET / label / name, 640, tmp_path))
     at_200 = sample(resized(SET / label / name, 200, tmp_path))
     assert kind_of(at_640).animate == kind_of(at_200).animate == (label in ANIMATED)
+
+
+@pytest.mark.parametrize("name", ["shared-chelsea.jpg", "shared-grass.jpg"])
+def test_a_pale_object_photographed_on_white_is_animated_and_its_flat_drawing_is_not(name, tmp_path):
+    """A shop's white shirt on white: few colours, and the white ground dilutes its shading; yet no two
+    neighbouring pixels of the object are alike, as they are all over a flat drawing of the same outline."""
+    with Image.open(SET / "photograph" / name) as image:
+        pale = image.convert("L").point(lambda v: 150 + v * 90 // 255)  # a pale object: levels 150..240
+    width, height = pale.size
+    outline = Image.new("L", pale.size, 0)
+    ImageDraw.Draw(outline).ellipse((width * 0.2, height * 0.1, width * 0.8, height * 0.9), fill=255)
+    white = Image.new("L", pale.size, 255)
+    for label, figure in (("photograph", pale), ("drawing", Image.new("L", pale.size, 200))):
+        Image.composite(figure, white, outline).convert("RGB").save(tmp_path / f"{label}.png")
+    assert kind_of(sample(tmp_path / "photograph.png")).animate
+    assert not kind_of(sample(tmp_path / "drawing.png")).animate
 
 
 def resized(path: Path, width: int, folder: Path) -> Path:

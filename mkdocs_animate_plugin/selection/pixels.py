@@ -9,7 +9,7 @@ cheap statistics of a small copy:
 * on that ground, instruments are drawn with thin strokes (letters, lines, axes, arrows) or with a handful of
   flat colours (logos, badges, bars, QR modules), and their edges run along long straight rows and columns;
 * a cartoon or a portrait on a white ground is a solid shape of many colours and soft shading, with curved
-  outlines.
+  outlines; an object photographed on white, however pale, has no two neighbouring pixels alike.
 
 A map's regions are flat fills with no shading that run off the frame; a window's panels frame a photograph or a
 map in long straight edges both ways.
@@ -46,6 +46,7 @@ class Measures:
 
     flat: float  # pixels exactly equal to their right and lower neighbours: drawn by software
     smooth: float  # pixels that differ from their neighbours by only 1..3 levels: shading, gradients
+    figure_flat: float  # the same as `flat`, of the figure alone: a shape filled by software, not a lit object
     thin: float  # share of the figure (pixels away from the commonest colour, the ground of a page, a plot
     #              area, the field round a logo) within 2 px of that ground: strokes, not shapes
     colours: float  # share of the figure outside its 8 commonest colours (0 = a flat palette)
@@ -68,7 +69,8 @@ def measure(image: Image.Image) -> Measures:
     step = np.maximum(
         np.abs(np.diff(rgb, axis=1)).max(axis=2)[:-1, :], np.abs(np.diff(rgb, axis=0)).max(axis=2)[:, :-1]
     )
-    flat = float((step == 0).mean())
+    alike = step == 0
+    flat = float(alike.mean())
     smooth = float((step <= 3).mean()) - flat
     # colour codes on a 5-bit-per-channel grid: JPEG noise and anti-aliasing stay within a code or two
     q = rgb >> 3
@@ -78,6 +80,8 @@ def measure(image: Image.Image) -> Measures:
     ground = np.abs(rgb - ground_rgb).max(axis=2) <= 24
     figure = ~ground
     size = max(int(figure.sum()), 1)
+    inner = figure[:-1, :-1]  # where `step` is known
+    figure_flat = float(alike[inner].mean()) if inner.any() else 1.0
     near = _grow(_grow(ground))
     thin = float((figure & near).sum() / size)
     counts = np.sort(np.bincount(code[figure], minlength=1))[::-1]
@@ -99,6 +103,7 @@ def measure(image: Image.Image) -> Measures:
     return Measures(
         flat,
         smooth,
+        figure_flat,
         thin,
         colours,
         straight,
@@ -157,7 +162,9 @@ def kind_of(image: Image.Image) -> Kind:
     if m.flat < 0.25:  # noise everywhere: a camera or a painting that fills the frame (unless a window frames it)
         return Kind("screenshot", False) if framed else Kind("photograph", True)
     solid = m.thin < 0.45 or (m.thin < 0.6 and m.colours >= 0.8)  # shapes, or strokes of many hues (a pencil's)
-    shaded = m.colours >= 0.2 or m.smooth >= 0.3
+    # Shading: many colours, soft gradients, or a figure with no two neighbouring pixels alike (a white shirt
+    # photographed on white: few colours, and the backdrop dilutes its gradients)
+    shaded = m.colours >= 0.2 or m.smooth >= 0.3 or m.figure_flat < 0.2
     if solid and shaded and 1 / 3 <= m.aspect <= 3 and m.straight < 0.35 and not framed:
         if m.flat >= 0.5 and m.smooth < 0.1 and m.border >= 0.2:  # flat fills with no shading, off the frame
             return Kind("map", False)  # countries, regions, sea
