@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_animate_plugin.selection.pixels import kind_of
+from mkdocs_animate_plugin.selection import lettering
+from mkdocs_animate_plugin.selection.stills import judge
 
 from .conftest import REPO
-from .test_pixels import ANIMATED, FILES, SET, sample
+from .test_pixels import ANIMATED, FILES, SET
 
 HELDOUT = [SET.with_name("select-heldout"), REPO.parent / "shared" / "images" / "select-heldout"]
 
@@ -38,7 +39,7 @@ def agreement(files: list[Path]) -> tuple[float, Counter, list[str]]:
     table: Counter = Counter()
     wrong = []
     for path in files:
-        kind = kind_of(sample(path))
+        kind = judge(path)  # as a build judges it: the pixels, and the lettering where the `text` extra is
         table[path.parent.name, kind.name] += 1
         if kind.animate != (path.parent.name in ANIMATED):
             wrong.append(f"{path.parent.name}/{path.name} ({kind.name})")
@@ -63,7 +64,8 @@ def test_held_out_agreement_is_at_least_95_percent():
     held, table, wrong = agreement(pictures(HELDOUT, 1))
     judged = ", ".join(str(folder) for folder in HELDOUT if folder.is_dir())
     report = (
-        f"held-out set: {judged}\nagreement: tuning set {tuned:.1%}, tuning half of the new set {half:.1%}, "
+        f"held-out set: {judged}\nagreement ({lettering.signature()}): tuning set {tuned:.1%}, tuning half of "
+        f"the new set {half:.1%}, "
         f"held-out half {held:.1%} ({sum(table.values())} pictures)\n{confusion(table)}\nwrong: {', '.join(wrong)}"
     )
     print("\n" + report)

@@ -24,6 +24,7 @@ Deterministic and local: numpy on a copy at most SAMPLE_WIDTH wide takes a few m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,7 @@ from PIL import Image
 # When the judgement changes, bump `rules.VERSION`: builds remember each picture's verdict under it.
 
 SAMPLE_WIDTH = 256  # the caller decodes and reduces to at most this width (JPEG draft mode makes it cheap)
+LETTERED = 4  # patches of lettering that make a picture an instrument: photographs have a sign or two
 
 
 @dataclass(frozen=True)
@@ -155,9 +157,18 @@ def _justified(figure: np.ndarray) -> float:
     return float(np.mean(np.abs(right - np.median(right)) < 0.03 * figure.shape[1]))
 
 
-def kind_of(image: Image.Image) -> Kind:
-    """The image is an RGB copy no wider than SAMPLE_WIDTH px (the caller makes it)."""
+def kind_of(image: Image.Image, lettering: Callable[[], int | None] = lambda: None) -> Kind:
+    """The image is an RGB copy no wider than SAMPLE_WIDTH px (the caller makes it). `lettering`: how many
+    patches of lettering the whole picture has (lettering.py; None where unknown), asked only of a picture the
+    pixels would animate."""
     m = measure(image)
+    kind = _kind(m)
+    if kind.animate and (lettering() or 0) >= LETTERED:
+        return Kind(_still(m), False)  # labelled all over: a map, a listing, a page, a window
+    return kind
+
+
+def _kind(m: Measures) -> Kind:
     framed = min(m.rule_h, m.rule_v) >= 0.7  # long straight edges both ways, inset from the frame: panels
     if m.flat < 0.25:  # noise everywhere: a camera or a painting that fills the frame (unless a window frames it)
         return Kind("screenshot", False) if framed else Kind("photograph", True)

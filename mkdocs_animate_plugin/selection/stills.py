@@ -89,18 +89,25 @@ class Stills:
     def kind(self, path: str, still: Still) -> Kind:
         """What the picture is (photograph, screenshot, chart, ...), judged from a small copy of its pixels once
         per image: the verdict is remembered by the image's hash, like its header, and travels with the cache."""
-        from . import pixels
+        from . import lettering, pixels
         from .rules import VERSION
 
+        signals = lettering.signature()  # with the `text` extra installed or not, a verdict may differ
         known = self._kinds.get(still.sha256)
-        if isinstance(known, list) and len(known) == 3 and known[0] == VERSION:
+        if isinstance(known, list) and len(known) == 4 and known[0] == VERSION and known[3] == signals:
             kind = pixels.Kind(str(known[1]), bool(known[2]))
         else:
-            from ..video import picture
-
-            kind = pixels.kind_of(picture.load(Path(path), pixels.SAMPLE_WIDTH))
-        self._kinds.put(still.sha256, [VERSION, kind.name, kind.animate])
+            kind = judge(Path(path))
+        self._kinds.put(still.sha256, [VERSION, kind.name, kind.animate, signals])
         return kind
+
+
+def judge(path: Path) -> Kind:
+    """What the picture at `path` is: its pixels, and its lettering where the `text` extra is installed."""
+    from ..video import picture
+    from . import lettering, pixels
+
+    return pixels.kind_of(picture.load(path, pixels.SAMPLE_WIDTH), lambda: lettering.regions(path))
 
 
 def even_size(width: int, height: int, max_width: int) -> tuple[int, int]:

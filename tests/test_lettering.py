@@ -1,0 +1,58 @@
+"""The lettering signal of `select: auto` (the `text` extra): a labelled picture is an instrument, however
+photographic its pixels look. Without the extra, the pixels alone decide (test_pixels.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mkdocs_animate_plugin.selection import lettering
+from mkdocs_animate_plugin.selection.pixels import LETTERED, SAMPLE_WIDTH, kind_of
+from mkdocs_animate_plugin.selection.stills import judge
+from mkdocs_animate_plugin.video import picture
+
+SET = Path(__file__).parent / "images" / "select"
+ANIMATED = {"photograph", "illustration"}
+needs_extra = pytest.mark.skipif(
+    lettering.model() is None,
+    reason="the `text` extra is not installed (pip install 'mkdocs-animate-plugin[text]'): pixels alone decide",
+)
+
+
+def test_patches_are_counted_once_however_they_touch():
+    mask = np.zeros((12, 12), bool)
+    mask[1:3, 1:6] = True  # a word
+    mask[3, 6] = True  # touching it only at a corner: the same patch
+    mask[6:8, 1:11] = True  # a second line
+    mask[10, 10] = True  # a speck, below the smallest size
+    assert lettering.count(mask, smallest=3) == 2
+    assert lettering.count(mask, smallest=1) == 3
+
+
+@needs_extra
+def test_a_page_has_many_patches_of_lettering_and_a_photograph_few():
+    assert lettering.regions(SET / "screenshot" / "mkdocs-readthedocs-index.png") >= LETTERED
+    assert lettering.regions(SET / "text" / "prose-1.png") >= LETTERED
+    for name in ("shared-chelsea.jpg", "skimage-astronaut.jpg", "mpl-grace_hopper.jpg"):
+        assert lettering.regions(SET / "photograph" / name) < LETTERED
+
+
+@needs_extra
+def test_lettering_leaves_still_a_screenshot_the_pixels_would_animate():
+    path = SET / "screenshot" / "mkdocs-readthedocs-index.png"
+    assert kind_of(picture.load(path, SAMPLE_WIDTH)).animate  # its pixels alone look like an illustration
+    assert not judge(path).animate
+
+
+@needs_extra
+def test_with_lettering_the_tuning_set_agrees_at_least_as_well():
+    files = sorted(p for p in SET.glob("*/*") if p.suffix in (".png", ".jpg"))
+    alone = sum(kind_of(picture.load(p, SAMPLE_WIDTH)).animate == (p.parent.name in ANIMATED) for p in files)
+    both = sum(judge(p).animate == (p.parent.name in ANIMATED) for p in files)
+    assert both >= alone and both / len(files) >= 0.96, (alone, both, len(files))
+
+
+def test_the_cached_verdict_names_the_signals_that_judged_it():
+    assert lettering.signature() == ("pixels" if lettering.model() is None else f"text:{lettering.model().name}")
