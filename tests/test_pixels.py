@@ -34,7 +34,7 @@ def verdicts() -> dict[Path, Kind]:
 
 def test_the_set_is_there():
     labels = {p.parent.name for p in FILES}
-    assert labels == {"photograph", "illustration", "screenshot", "diagram", "chart", "text", "qr", "logo"}
+    assert labels == {"photograph", "illustration", "screenshot", "diagram", "chart", "text", "qr", "logo", "map"}
     assert len(FILES) >= 80
 
 
@@ -55,6 +55,7 @@ NAMES = {
     "text": "text",
     "qr": "QR code",
     "logo": "logo",
+    "map": "map",
 }
 
 

@@ -5,7 +5,8 @@ and copies; SOURCES.md beside the set says where each file came from and under w
 
 It needs tools that are NOT dependencies of the project, installed only to make the set:
   pip: matplotlib, qrcode, segno, schemdraw, scikit-image, mkdocs-material, playwright
-  apt: graphviz (dot), librsvg2-bin (rsvg-convert), fonts-noto-color-emoji, desktop-base, chromium
+  apt: graphviz (dot), librsvg2-bin (rsvg-convert), fonts-noto-color-emoji, desktop-base, chromium,
+       kgeography-data, tuxpaint-stamps-default
   package files unpacked with ``apt-get download P && dpkg-deb -x P.deb DEBS``, DEBS given by the
   environment variable SELECT_DEBS (default /tmp/debs/x) for: wesnoth-1.16-httt, wesnoth-1.16-l,
   frozen-bubble-data, pingus-data, gnome-backgrounds.
@@ -31,7 +32,7 @@ TMP = Path(tempfile.mkdtemp(prefix="select-set-"))
 
 
 def save(img: Image.Image, label: str, name: str, root: Path = SET) -> None:
-    """Photographs and illustrations as JPEG q85 <= 640 px; everything else as optimised PNG <= 800 px."""
+    """By the name: a .jpg as JPEG q85 <= 640 px (photographs and illustrations), a .png as optimised PNG <= 800 px."""
     out = root / label / name
     out.parent.mkdir(parents=True, exist_ok=True)
     if img.mode in ("RGBA", "LA", "P"):
@@ -93,6 +94,12 @@ def photographs() -> None:
     copy(shared / "coffee.png", "photograph", "shared-coffee-crop.jpg", (150, 50, 450, 350))
 
 
+def maps() -> None:
+    """Political maps of flat regions coloured apart (kgeography's; none of the held-out set's)."""
+    for country in ("austria", "canada", "germany"):
+        copy(Path(f"/usr/share/kgeography/{country}.png"), "map", f"kgeography-{country}.png")
+
+
 def illustrations() -> None:
     w = DEBS / "usr/share/games/wesnoth/1.16/data/campaigns"
     for f in (
@@ -114,6 +121,11 @@ def illustrations() -> None:
     copy(pg / "worldmaps/tutorial_layer0.jpg", "illustration", "pingus-tutorial_layer0.jpg")
     copy(pg / "core/menu/layer1.png", "illustration", "pingus-menu_layer1.jpg")
     svg(DEBS / "usr/share/backgrounds/gnome/oceans.svg", "illustration", "gnome-oceans.jpg", 640)
+    # clip-art cartoons kept lossless, as their source is: the most flat hues of tuxpaint's (none is a map)
+    stamps = Path("/usr/share/tuxpaint/stamps")
+    for stem in ("town/houses/cartoon/tepee", "animals/insects/cartoon/spider_football",
+                 "animals/birds/cartoon/penguin_with_spider"):  # fmt: skip
+        copy(stamps / f"{stem}.png", "illustration", f"tuxpaint-{Path(stem).name}.png")
     db = Path("/usr/share/desktop-base")
     svg(db / "moonlight-theme/wallpaper/contents/images/1280x720.svg", "illustration", "desktopbase-moonlight.jpg", 640)
     # colour emoji drawn large: flat-colour cartoons (Noto Color Emoji, rendered by Chromium)
@@ -495,6 +507,7 @@ if __name__ == "__main__":
     steps = sys.argv[1:] or [
         "photographs",
         "illustrations",
+        "maps",
         "screenshots",
         "texts",
         "charts",

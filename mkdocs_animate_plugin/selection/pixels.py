@@ -11,8 +11,8 @@ cheap statistics of a small copy:
 * a cartoon or a portrait on a white ground is a solid shape of many colours and soft shading, with curved
   outlines; an object photographed on white, however pale, has no two neighbouring pixels alike.
 
-A map's regions are flat fills with no shading that run off the frame; a window's panels frame a photograph or a
-map in long straight edges both ways.
+A map's regions are flat fills with no shading that run off the frame, or many hues each laid perfectly flat; a
+window's panels frame a photograph or a map in long straight edges both ways.
 
 Which instrument it is only names it in the build summary, so an editor sees why a picture stayed still:
 axes inset from the frame make a chart; panels and rules that run off the frame a screenshot; many lines of
@@ -33,6 +33,9 @@ from PIL import Image
 # When the judgement changes, bump `rules.VERSION`: builds remember each picture's verdict under it.
 
 SAMPLE_WIDTH = 256  # the caller decodes and reduces to at most this width (JPEG draft mode makes it cheap)
+MAP_FILLS = 5  # hues laid flat that make a map (141 of kgeography's maps: 10 at the median, 5 or more in 130)
+_CODES = np.arange(1 << 15)  # colour codes, 5 bits a channel (see `measure`)
+_HUES = np.ptp(np.stack([_CODES >> 10, (_CODES >> 5) & 31, _CODES & 31]), axis=0) >= 6  # not a grey: 48+ levels
 LETTERED = 4  # patches of lettering that make a picture an instrument: photographs have a sign or two
 
 
@@ -62,6 +65,7 @@ class Measures:
     border: float  # share of the outermost pixels off the ground: panels, bars and sidebars run off the frame
     dark: bool  # the ground is dark: an editor or a terminal, not a printed page
     palette: int  # figure colours that each cover 5% of the figure: the slices of a pie, the parts of a logo
+    fills: int  # hues laid perfectly flat, each over 0.3% of the picture: a map's regions, coloured apart
     justified: float  # share of the bands of ink that end at the commonest right margin: a block of prose
 
 
@@ -102,6 +106,10 @@ def measure(image: Image.Image) -> Measures:
     border = float(np.concatenate([figure[0], figure[-1], figure[:, 0], figure[:, -1]]).mean())
     dark = bool(ground_rgb @ np.array([299, 587, 114]) < 80_000)
     palette = int((counts >= 0.05 * size).sum())
+    codes = code[:-1, :-1].ravel()  # where `step` is known
+    area = np.bincount(codes, minlength=1 << 15)
+    flat_area = np.bincount(codes, weights=alike.ravel(), minlength=1 << 15)
+    fills = int(((area >= 0.003 * codes.size) & (flat_area >= 0.6 * area) & _HUES).sum())
     return Measures(
         flat,
         smooth,
@@ -118,6 +126,7 @@ def measure(image: Image.Image) -> Measures:
         border,
         dark,
         palette,
+        fills,
         _justified(figure),
     )
 
@@ -177,7 +186,9 @@ def _kind(m: Measures) -> Kind:
     # photographed on white: few colours, and the backdrop dilutes its gradients)
     shaded = m.colours >= 0.2 or m.smooth >= 0.3 or m.figure_flat < 0.2
     if solid and shaded and 1 / 3 <= m.aspect <= 3 and m.straight < 0.35 and not framed:
-        if m.flat >= 0.5 and m.smooth < 0.1 and m.border >= 0.2:  # flat fills with no shading, off the frame
+        # flat fills with no shading that run off the frame, or many hues each laid flat: a map's regions, which
+        # a cartoon (a few hues, shaded or outlined; at most 5 in 98 of tuxpaint's) does not have
+        if (m.flat >= 0.5 and m.smooth < 0.1 and m.border >= 0.2) or m.fills >= MAP_FILLS:
             return Kind("map", False)  # countries, regions, sea
         return Kind("illustration", True)  # a solid, many-coloured or shaded shape with curved outlines
     return Kind(_still(m), False)

@@ -25,8 +25,8 @@ from urllib.parse import unquote, urlsplit
 
 # Of these rules and of the pixel judgement (`pixels`): bump when either changes, so that what a build remembered
 # (a page's record, a picture's verdict) is decided again.
-VERSION = 7  # 4: `width: auto` makes a clip for a 2x screen; 5: pixels judged in sRGB; 6: a turned JPEG's copy;
-#             7: a figure never flat is shaded
+VERSION = 8  # 4: `width: auto` makes a clip for a 2x screen; 5: pixels judged in sRGB; 6: a turned JPEG's copy;
+#             7: a figure never flat is shaded; 8: many hues laid flat make a map
 NOT_DRAWN = {"TIFF"}  # formats the plugin reads that only Safari draws
 MAX_AUTO_WIDTH = 1280  # `width: auto` never makes a clip wider than this
 DENSITY = 2  # the screen's pixels per CSS pixel `width: auto` makes a clip for (a 1x screen draws it smaller)
