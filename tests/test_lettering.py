@@ -56,5 +56,19 @@ def test_with_lettering_the_tuning_set_agrees_at_least_as_well():
     assert both >= alone and both / len(files) >= 0.96, (alone, both, len(files))
 
 
-def test_the_cached_verdict_names_the_signals_that_judged_it():
-    assert lettering.signature() == ("pixels" if lettering.model() is None else f"text:{lettering.model().name}")
+def test_a_verdict_cached_by_other_signals_is_judged_again(tmp_path, monkeypatch):
+    """Installing (or removing) the extra must not replay verdicts the other signals made."""
+    from mkdocs_animate_plugin.cache import Store
+    from mkdocs_animate_plugin.selection import pixels, stills
+
+    path = str(SET / "photograph" / "shared-chelsea.jpg")
+    calls = []
+    real = pixels.kind_of
+    monkeypatch.setattr(pixels, "kind_of", lambda image, *more: calls.append(1) or real(image, *more))
+    for signals in ("pixels", "text:a-model.onnx", "text:a-model.onnx"):
+        monkeypatch.setattr(lettering, "signature", lambda signals=signals: signals)
+        store = Store(tmp_path / "cache")
+        found = stills.Stills(store)
+        assert found.kind(path, found.get(path)).animate
+        store.close()
+    assert len(calls) == 2, "judged under each signature once, then remembered"
