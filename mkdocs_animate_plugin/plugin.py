@@ -71,6 +71,10 @@ class AnimatePlugin(BasePlugin[AnimateConfig]):
         if self.pipeline:
             # Images are found by the URL a page uses, which is where MkDocs writes the file.
             self.files_by_url = {f.dest_uri: f.abs_src_path for f in files if f.abs_src_path}
+            try:
+                self.pipeline.judge_ahead(self.files_by_url.values())
+            except AnimateError as error:
+                raise PluginError(f"Plugin 'animate': {error}") from None
 
     # Late, so that other plugins have added or changed their images first.
     @event_priority(-50)

@@ -14,6 +14,8 @@ from mkdocs_animate_plugin.selection.pixels import LETTERED, SAMPLE_WIDTH, kind_
 from mkdocs_animate_plugin.selection.stills import judge
 from mkdocs_animate_plugin.video import picture
 
+from .conftest import PHOTOS
+
 SET = Path(__file__).parent / "images" / "select"
 ANIMATED = {"photograph", "illustration"}
 # Under CI=true the test extra brings it, so these must run there
@@ -72,3 +74,25 @@ def test_a_verdict_cached_by_other_signals_is_judged_again(tmp_path, monkeypatch
         assert found.kind(path, found.get(path)).animate
         store.close()
     assert len(calls) == 2, "judged under each signature once, then remembered"
+
+
+@needs_extra
+def test_a_build_judges_its_pictures_ahead_in_a_process_of_their_own(site, monkeypatch):
+    """The model reads each picture in a process that has ended before the first clip is made: the build's own
+    process never loads it (there it would stay beside the encoders for the whole build). A warm build starts
+    none: every picture of the site was remembered, shown by a page or not."""
+    from mkdocs_animate_plugin.build import workers
+
+    site.configure(select="auto")
+    site.image("img/rocket.jpg", PHOTOS / "rocket.jpg")
+    site.image("img/docs.png", SET / "screenshot" / "mkdocs-readthedocs-index.png")  # its pixels look drawn
+    site.image("img/spare.jpg", SET / "photograph" / "shared-chelsea.jpg")  # on no page
+    site.page("index.md", "# Page\n\n![Rocket](img/rocket.jpg)\n\n![Docs](img/docs.png)\n")
+    monkeypatch.setattr(lettering, "regions", lambda path: pytest.fail("the model ran in the build's process"))
+    built = site.build()
+    html = built.html("index.html")
+    assert html.count(".mp4") == 1 and '<img alt="Docs" src="img/docs.png" />' in html, built.summary
+    monkeypatch.setattr(workers, "run_once", lambda *args: pytest.fail("a warm build judged a picture again"))
+    site.page("index.md", site.docs.joinpath("index.md").read_text() + "\n![Cat](img/spare.jpg)\n")
+    again = site.build()
+    assert again.html("index.html").count(".mp4") == 2, again.summary

@@ -16,6 +16,8 @@ record of every clip it had an animation for is written into the cache for the g
 
 from __future__ import annotations
 
+import mimetypes
+from collections.abc import Iterable
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
@@ -94,6 +96,13 @@ class Pipeline:
         return Producer(self.settings, self.provider, self.store, still=still)
 
     # --- while pages render --------------------------------------------------------------------------------
+
+    def judge_ahead(self, paths: Iterable[str]) -> None:
+        """`select: auto`'s verdict on each picture among `paths` (the site's files), made before the first page is
+        planned, with the `text` extra in one process of its own (`Stills.judge_ahead`)."""
+        if self.settings.select == "auto":
+            pictures = [path for path in paths if (mimetypes.guess_type(path)[0] or "").startswith("image/")]
+            self.stills.judge_ahead(pictures)
 
     def plan_page(self, text: str, page: str, page_dir: str, resolve: Resolver, *, content=None) -> str:
         """Put each image's cached animation in place, and submit a job for (and mark) each image to be made;

@@ -172,6 +172,16 @@ def run_in_process(function: Callable[..., T], *args: object) -> T:
     return result
 
 
+def run_once(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` in a worker process of its own, stopped once it has answered: for work whose memory must
+    be gone when it is done (the `text` extra's model). It does not count against the workers of `run_in_process`."""
+    worker = _Worker()
+    try:
+        return worker.call(function, args)
+    finally:
+        worker.stop()
+
+
 def hold() -> None:
     """A scheduler starts using the workers."""
     global _users

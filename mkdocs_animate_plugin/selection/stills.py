@@ -49,6 +49,7 @@ class Stills:
         self._stamps = store.memo("stamps")
         self._headers = store.memo("headers")
         self._kinds = store.memo("kinds")
+        self._judged: dict[str, Kind] = {}  # by sha256: judged ahead in this build (the memo holds the last build's)
         self._seen: dict[str, Still | ImageProblem] = {}
 
     def get(self, path: str) -> Still | ImageProblem:
@@ -89,17 +90,47 @@ class Stills:
     def kind(self, path: str, still: Still) -> Kind:
         """What the picture is (photograph, screenshot, chart, ...), judged from a small copy of its pixels once
         per image: the verdict is remembered by the image's hash, like its header, and travels with the cache."""
+        kind = self._judged.get(still.sha256) or self._known(still) or judge(Path(path))
+        self._remember(still, kind)
+        return kind
+
+    def judge_ahead(self, paths: list[str]) -> None:
+        """With the `text` extra, judge at once, in a process of its own, each still of `paths` not judged yet.
+        Its model then never loads in the build's process, where it would stay beside the encoders for the whole
+        build (about 45 MB, and 30-60 MB more while it reads a picture). A picture that cannot be read is left
+        to `kind`, which says why."""
+        from ..build.workers import run_once
+        from . import lettering
+
+        if lettering.model() is None:
+            return
+        todo = {}
+        for path in paths:
+            still = self.get(path)
+            if isinstance(still, Still) and not still.moving and still.sha256 not in todo and not self._known(still):
+                todo[still.sha256] = (path, still)
+        if todo:
+            kinds = run_once(judge_all, [path for path, _ in todo.values()])
+            for (_, still), kind in zip(todo.values(), kinds):
+                if kind is not None:
+                    self._judged[still.sha256] = kind
+                    self._remember(still, kind)  # remembered whether a page shows it or not: not judged again
+
+    def _known(self, still: Still) -> Kind | None:
+        """The verdict remembered for these bytes, by these rules and signals (the `text` extra installed or not)."""
         from . import lettering, pixels
         from .rules import VERSION
 
-        signals = lettering.signature()  # with the `text` extra installed or not, a verdict may differ
         known = self._kinds.get(still.sha256)
-        if isinstance(known, list) and len(known) == 4 and known[0] == VERSION and known[3] == signals:
-            kind = pixels.Kind(str(known[1]), bool(known[2]))
-        else:
-            kind = judge(Path(path))
-        self._kinds.put(still.sha256, [VERSION, kind.name, kind.animate, signals])
-        return kind
+        if isinstance(known, list) and len(known) == 4 and known[0] == VERSION and known[3] == lettering.signature():
+            return pixels.Kind(str(known[1]), bool(known[2]))
+        return None
+
+    def _remember(self, still: Still, kind: Kind) -> None:
+        from . import lettering
+        from .rules import VERSION
+
+        self._kinds.put(still.sha256, [VERSION, kind.name, kind.animate, lettering.signature()])
 
 
 def judge(path: Path) -> Kind:
@@ -108,6 +139,17 @@ def judge(path: Path) -> Kind:
     from . import lettering, pixels
 
     return pixels.kind_of(picture.load(path, pixels.SAMPLE_WIDTH), lambda: lettering.regions(path))
+
+
+def judge_all(paths: list[str]) -> list[Kind | None]:
+    """`judge` for each of `paths`, in one go (None for a picture that cannot be read)."""
+    kinds: list[Kind | None] = []
+    for path in paths:
+        try:
+            kinds.append(judge(Path(path)))
+        except ImageProblem:
+            kinds.append(None)
+    return kinds
 
 
 def even_size(width: int, height: int, max_width: int) -> tuple[int, int]:
