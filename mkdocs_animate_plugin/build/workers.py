@@ -61,7 +61,8 @@ class _Worker:
             ok, value = _receive(self.proc.stdout)
         except (OSError, EOFError, pickle.UnpicklingError):
             self.stop()
-            raise AnimateError("a worker process died while drawing (out of memory?)") from None
+            name = getattr(function, "__name__", "its task")
+            raise AnimateError(f"a worker process died running {name} (out of memory?)") from None
         if ok:
             return value
         raise value
