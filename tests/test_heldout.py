@@ -8,7 +8,7 @@ on white, photographs of printed text, coloured-pencil drawings), judged where i
 tests/images/select/.
 The new pictures are split for good by a hash of their names: the rules may be tuned on the "tuning" half (as on
 tests/images/select/), never on the "held-out" half, which alone decides. Every figure is printed (`-s`), with
-the confusion table (label -> what the pixels say) of the held-out half and what it gets wrong.
+the confusion table (label -> what the build says) of the held-out half and what it gets wrong.
 The figure is that of a build with the `text` extra, which the test extra installs (without it, the pixels alone
 agree less: the map tiles and photographed pages that only their lettering tells apart are animated).
 """
@@ -63,9 +63,9 @@ def test_held_out_agreement_is_at_least_95_percent():
     held, table, wrong = agreement(pictures(HELDOUT, 1))
     judged = ", ".join(str(folder) for folder in HELDOUT if folder.is_dir())
     report = (
-        f"held-out set: {judged}\nagreement ({lettering.signature()}): tuning set {tuned:.1%}, tuning half of "
-        f"the new set {half:.1%}, "
-        f"held-out half {held:.1%} ({sum(table.values())} pictures)\n{confusion(table)}\nwrong: {', '.join(wrong)}"
+        f"held-out set: {judged}\nagreement ({lettering.signature()}): tuning set {tuned:.1%}, "
+        f"tuning half of the new set {half:.1%}, held-out half {held:.1%} ({sum(table.values())} pictures)\n"
+        f"{confusion(table)}\nwrong: {', '.join(wrong)}"
     )
     print("\n" + report)
     assert held >= 0.95, report
